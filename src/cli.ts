@@ -1,0 +1,56 @@
+// The command tree, and nothing else: init (and `phase` for short), reset, config, version.
+// Phase commands come from the phase registries; every action loads its code on demand so
+// that `--help` stays fast.
+
+import { Command } from 'commander';
+import type { FlagValues } from './config/flags.js';
+import { initPhases } from './phases/init/index.js';
+import { resetPhases } from './phases/reset/index.js';
+import { addFlags, bindPhaseAlias, bindWorkflow, flagValues, type WorkflowSpec } from './workflow/commands.js';
+import type { InitContext } from './phases/context.js';
+import type { ResetContext } from './phases/reset/context.js';
+import type { Io } from './io.js';
+
+export function buildCli(io: Io): Command {
+  const program = new Command('mini-kubeadm')
+    .description('mini-kubeadm: easily bootstrap a secure Kubernetes control plane, and see how it is done')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const init: WorkflowSpec<InitContext> = {
+    name: 'init',
+    short: 'Run this command in order to set up the Kubernetes control plane',
+    phases: initPhases,
+    extraFlags: ['skip-phases', 'kubeconfig-dir', 'skip-token-print', 'skip-certificate-key-print', 'upload-certs', 'certificate-key', 'token', 'token-ttl', 'patches', 'fix', 'cni'],
+    run: async (target, flags) => (await import('./commands/init.js')).runInit(io, target, flags),
+  };
+  bindWorkflow(program, init);
+  bindPhaseAlias(program, init);
+
+  const reset: WorkflowSpec<ResetContext> = {
+    name: 'reset',
+    short: 'Performs a best effort revert of changes made to this host by \'mini-kubeadm init\' or \'mini-kubeadm join\'',
+    phases: resetPhases,
+    extraFlags: ['skip-phases', 'force', 'cleanup-tmp-dir', 'ignore-preflight-errors', 'kubeconfig-dir'],
+    run: async (target, flags) => (await import('./commands/reset.js')).runReset(io, target, flags),
+  };
+  bindWorkflow(program, reset);
+
+  const config = new Command('config').description('Manage configuration for a kubeadm cluster');
+  const print = new Command('print').description('Print configuration');
+  print.addCommand(
+    addFlags(new Command('init-defaults').description('Print default init configuration, that can be used for \'mini-kubeadm init\''), ['kubernetes-version']).action(
+      async (_o, c: Command) => (await import('./commands/config.js')).printInitDefaults(io, flagValues(c)),
+    ),
+  );
+  config.addCommand(print);
+  program.addCommand(config);
+
+  program.addCommand(
+    addFlags(new Command('version').description('Print the version of mini-kubeadm'), []).action(async (_o, c: Command) =>
+      (await import('./commands/version.js')).printVersion(io, flagValues(c) as FlagValues),
+    ),
+  );
+  return program;
+}

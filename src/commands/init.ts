@@ -1,0 +1,51 @@
+// `init` and `init phase ...`: load the configuration, build the context, run the selected
+// phases with timing, and say what was done (or, on failure, what was left and how to undo it).
+
+import type { FlagValues } from '../config/flags.js';
+import { loadInitConfig } from '../config/load.js';
+import { nodeHost } from '../host/node-host.js';
+import { nodePaths } from '../host/paths.js';
+import type { Io } from '../io.js';
+import type { KubeClient } from '../kube/client.js';
+import type { InitContext } from '../phases/context.js';
+import { initPhases } from '../phases/init/index.js';
+import { reporterFor } from '../report/for-io.js';
+import { runPhases, selectPhases, PhaseFailedError } from '../workflow/runner.js';
+import { printDryRunActions } from '../report/dry-run.js';
+
+export async function runInit(io: Io, target: string | undefined, flags: FlagValues): Promise<void> {
+  const startedAt = new Date();
+  const report = await reporterFor(io, flags);
+  try {
+    const host = await nodeHost(flags, io);
+    // selecting first means a typo in --skip-phases fails before anything is read or written
+    const skip = typeof flags['skip-phases'] === 'string' ? flags['skip-phases'].split(',') : [];
+    const selected = selectPhases(initPhases, target, target === undefined ? skip : []);
+    const { cfg, opts } = await loadInitConfig({ flags, host, cwd: io.cwd, env: io.env, startedAt });
+    const paths = nodePaths({ certificatesDir: cfg.certificatesDir, kubeconfigDir: opts.kubeconfigDir, etcdDataDir: cfg.etcd.local?.dataDir });
+    let client: Promise<KubeClient> | undefined;
+    const ctx: InitContext = {
+      cfg,
+      opts,
+      paths,
+      host,
+      report,
+      flags,
+      state: new Map(),
+      kube: () => (client ??= import('../kube/connect.js').then((m) => m.connect(ctx))),
+    };
+    const selectedWithConfigSkips = target === undefined ? selectPhases(initPhases, undefined, [...skip, ...cfg.skipPhases]) : selected;
+    try {
+      await runPhases(ctx, selectedWithConfigSkips, report);
+    } catch (e) {
+      if (e instanceof PhaseFailedError && target === undefined && !host.dryRun && host.actions.some((a) => a.kind !== 'run')) {
+        report.warn(`init stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run init again (it reuses what is valid), or run "mini-kubeadm reset" to undo everything.`);
+      }
+      throw e;
+    } finally {
+      if (host.dryRun) printDryRunActions(report, host.actions);
+    }
+  } finally {
+    report.close();
+  }
+}

@@ -1,0 +1,8 @@
+// The process's streams and environment, passed in so tests can run the CLI in-process.
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}

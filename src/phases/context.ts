@@ -1,0 +1,23 @@
+// What init's phases get: the configuration, the run options, the node's paths, the host
+// seam, the reporter, and a lazily made API client. Each phase picks only what it reads.
+
+import type { InitConfig, RunOptions } from '../config/types.js';
+import type { Host } from '../host/host.js';
+import type { Paths } from '../host/paths.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Reporter } from '../report/reporter.js';
+import type { FlagValues } from '../config/flags.js';
+
+export interface InitContext {
+  cfg: InitConfig;
+  opts: RunOptions;
+  paths: Paths;
+  host: Host;
+  report: Reporter;
+  /** the flags as given, for the few phases that act on a switch (--upload-certs, --skip-token-print) */
+  flags: FlagValues;
+  /** an API client over admin.conf; made on first call, after the kubeconfig phase wrote it */
+  kube(): Promise<KubeClient>;
+  /** values one phase leaves for a later one in the same run (e.g. the token to print) */
+  state: Map<string, unknown>;
+}

@@ -1,0 +1,111 @@
+// Binds a phase tree to commander: `NAME` runs every phase, `NAME phase P [CHILD]` runs one
+// subtree, each parent gets `all`, each command gets exactly the flags its phases read, and
+// NAME's help lists the phases as kubeadm's does.
+
+import { Command, Option } from 'commander';
+import { allFlags, flagSpec, type FlagValues } from '../config/flags.js';
+import type { Phase } from './phase.js';
+import { findPhase, flagsOf, placePhases } from './runner.js';
+
+export interface WorkflowSpec<C> {
+  name: string;
+  short: string;
+  long?: string;
+  phases: readonly Phase<C>[];
+  /** flags of the whole command beyond those its phases read (e.g. skip-phases) */
+  extraFlags: readonly string[];
+  /** target undefined = every phase; otherwise a slash path ("certs", "certs/ca") */
+  run(target: string | undefined, flags: FlagValues): Promise<void>;
+}
+
+/** Flags every command understands, on top of its own. */
+export const GLOBAL_OPTIONS = (): Option[] => [
+  new Option('-o, --output <format>', 'output format: text or json').choices(['text', 'json']),
+  new Option('-v, --verbose', 'show stack traces and command output on errors'),
+];
+
+export function addFlags(cmd: Command, names: readonly string[]): Command {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const f = flagSpec(name);
+    const opt = new Option(f.value ? `--${f.name} ${f.value}` : `--${f.name}`, f.description + (f.own ? ' (mini-kubeadm)' : ''));
+    if (f.defaultText) opt.default(undefined, f.defaultText);
+    cmd.addOption(opt);
+  }
+  for (const g of GLOBAL_OPTIONS()) cmd.addOption(g);
+  return cmd;
+}
+
+/** commander's parsed options, back under their kebab-case flag names */
+export function flagValues(cmd: Command): FlagValues {
+  const opts = cmd.opts() as Record<string, string | boolean | undefined>;
+  const out: FlagValues = {};
+  for (const f of allFlags()) {
+    const key = camel(f.name);
+    if (opts[key] !== undefined) out[f.name] = opts[key];
+  }
+  if (opts.output !== undefined) out.output = opts.output;
+  if (opts.verbose !== undefined) out.verbose = opts.verbose;
+  return out;
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** kubeadm's phase table for --help */
+export function phaseTable<C>(phases: readonly Phase<C>[], commandName: string): string {
+  const rows = placePhases(phases).filter((p) => !p.phase.hidden && !(p.parent?.phase.hidden));
+  const label = (p: (typeof rows)[number]) => (p.depth === 0 ? p.phase.name : `${'  '.repeat(p.depth)}/${p.phase.name}`);
+  const width = Math.max(...rows.map((r) => label(r).length)) + 2;
+  const lines = rows.map((r) => `${label(r).padEnd(width)}${r.phase.short}`);
+  return `\nThe "${commandName}" command executes the following phases:\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`;
+}
+
+export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>): Command {
+  const top = addFlags(new Command(spec.name).description(spec.long ?? spec.short), [...flagsOf(spec.phases), ...spec.extraFlags]);
+  top.addHelpText('after', phaseTable(spec.phases, spec.name));
+  top.action(async (_opts, cmd: Command) => spec.run(undefined, flagValues(cmd)));
+
+  top.addCommand(phaseGroup(`Use this command to invoke single phase of the "${spec.name}" workflow`, spec));
+  program.addCommand(top);
+  return top;
+}
+
+/** `phase` with one command per top-level phase; an unknown name is a user error listing the valid ones */
+function phaseGroup<C>(description: string, spec: WorkflowSpec<C>): Command {
+  const group = new Command('phase').description(description).argument('[phase]');
+  group.action(async (name: string | undefined) => {
+    if (name === undefined) {
+      group.outputHelp();
+      return;
+    }
+    findPhase(spec.phases, name); // throws the helpful error
+  });
+  for (const phase of spec.phases) group.addCommand(phaseCommand(phase, phase.name, spec));
+  return group;
+}
+
+/** `phase ...` at the top level: the same phase commands as `init phase ...` */
+export function bindPhaseAlias<C>(program: Command, spec: WorkflowSpec<C>): void {
+  program.addCommand(phaseGroup(`Run a single phase of "${spec.name}" (short for "${spec.name} phase")`, spec));
+}
+
+function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>): Command {
+  const desc = phase.long ?? phase.short;
+  const cmd = addFlags(new Command(phase.name).description(desc), flagsOf([phase]));
+  if (phase.hidden) (cmd as unknown as { _hidden: boolean })._hidden = true;
+  if (phase.example) cmd.addHelpText('after', `\nExamples:\n${phase.example}\n`);
+  cmd.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
+  if (phase.children?.length) {
+    if (!phase.noAll) {
+      const all = addFlags(new Command('all').description(`Run all ${phase.name} phases`), flagsOf([phase]));
+      all.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
+      cmd.addCommand(all);
+    }
+    for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec));
+  }
+  return cmd;
+}

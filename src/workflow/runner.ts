@@ -1,0 +1,151 @@
+// The runner: slash paths, run order, --skip-phases, `all`, per-phase timing. It knows
+// nothing of certificates or kubelets; tests drive it with toy trees.
+
+import { MkError, UserError } from '../errors.js';
+import type { Reporter } from '../report/reporter.js';
+import type { Phase, PlacedPhase } from './phase.js';
+
+/** Every phase in run order (a parent before its children), with its slash path. */
+export function placePhases<C>(tree: readonly Phase<C>[]): PlacedPhase<C>[] {
+  const out: PlacedPhase<C>[] = [];
+  const walk = (phases: readonly Phase<C>[], parent: PlacedPhase<C> | undefined, depth: number) => {
+    for (const phase of phases) {
+      const placed: PlacedPhase<C> = { phase, path: parent ? `${parent.path}/${phase.name}` : phase.name, depth, parent };
+      out.push(placed);
+      if (phase.children) walk(phase.children, placed, depth + 1);
+    }
+  };
+  walk(tree, undefined, 0);
+  return out;
+}
+
+/** The names a user may give: every path, and PARENT/all for parents that have `all`. */
+export function validPhaseNames<C>(tree: readonly Phase<C>[]): string[] {
+  const names: string[] = [];
+  for (const p of placePhases(tree)) {
+    names.push(p.path);
+    if (p.phase.children?.length && !p.phase.noAll) names.push(`${p.path}/all`);
+  }
+  return names;
+}
+
+function normalise(name: string): string {
+  return name.trim().replace(/^\/+|\/+$/g, '').replace(/\/all$/, '');
+}
+
+/** Find a phase by slash path ("certs/ca", "certs/all", "certs"); a user error lists the valid names. */
+export function findPhase<C>(tree: readonly Phase<C>[], name: string, flagName = 'phase'): PlacedPhase<C> {
+  const wanted = normalise(name);
+  const found = placePhases(tree).find((p) => p.path === wanted);
+  if (!found || (name.endsWith('/all') && (!found.phase.children?.length || found.phase.noAll))) {
+    throw new UserError(
+      'UNKNOWN_PHASE',
+      `unknown ${flagName} "${name}"`,
+      `valid phases are: ${validPhaseNames(tree).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The phases to run, in order: the subtree under `target` (everything when undefined),
+ * less every subtree named in `skip`.
+ */
+export function selectPhases<C>(tree: readonly Phase<C>[], target: string | undefined, skip: readonly string[]): PlacedPhase<C>[] {
+  const skipped = skip.filter((s) => s.trim() !== '').map((s) => findPhase(tree, s, 'phase in --skip-phases').path);
+  const root = target === undefined ? undefined : findPhase(tree, target).path;
+  const inside = (path: string, top: string) => path === top || path.startsWith(`${top}/`);
+  return placePhases(tree).filter((p) => (root === undefined || inside(p.path, root)) && !skipped.some((s) => inside(p.path, s)));
+}
+
+export interface PhaseTiming {
+  path: string;
+  durationMs: number;
+  skipped?: string;
+}
+
+/** Thrown when a phase fails: says which phase, keeps the cause for main.ts to render. */
+export class PhaseFailedError extends MkError {
+  constructor(
+    readonly phasePath: string,
+    readonly inner: unknown,
+  ) {
+    const e = inner instanceof MkError ? inner : undefined;
+    super(`phase ${phasePath}: ${inner instanceof Error ? inner.message : String(inner)}`, {
+      code: e?.code ?? 'PHASE_FAILED',
+      hint: e?.hint,
+      exitCode: e?.exitCode ?? 1,
+      fault: e?.fault ?? 'internal',
+      cause: inner,
+    });
+  }
+}
+
+/**
+ * Run the selected phases in order. A parent's end is reported after its last child so its
+ * duration covers them. The first failure stops the run.
+ */
+export async function runPhases<C>(
+  ctx: C,
+  selected: readonly PlacedPhase<C>[],
+  report: Reporter,
+  now: () => number = () => performance.now(),
+): Promise<PhaseTiming[]> {
+  const timings: PhaseTiming[] = [];
+  const open: { placed: PlacedPhase<C>; start: number }[] = [];
+  const selectedPaths = new Set(selected.map((p) => p.path));
+  const ref = (p: PlacedPhase<C>) => ({ path: p.path, short: p.phase.short });
+
+  const closeUntil = (depth: number) => {
+    while (open.length && open[open.length - 1]!.placed.depth >= depth) {
+      const { placed, start } = open.pop()!;
+      const durationMs = now() - start;
+      timings.push({ path: placed.path, durationMs });
+      report.phaseEnd(ref(placed), { ok: true, durationMs });
+    }
+  };
+
+  for (const placed of selected) {
+    closeUntil(placed.depth);
+    if (placed.parent && skippedAncestor(placed, ctx)) continue;
+    const reason = placed.phase.skipReason?.(ctx);
+    const hasSelectedChildren = placed.phase.children?.some((c) => selectedPaths.has(`${placed.path}/${c.name}`));
+    if (reason !== undefined) {
+      report.phaseStart(ref(placed));
+      report.phaseEnd(ref(placed), { ok: true, durationMs: 0, skipped: reason });
+      timings.push({ path: placed.path, durationMs: 0, skipped: reason });
+      // its children are skipped with it
+      continue;
+    }
+    const start = now();
+    report.phaseStart(ref(placed));
+    try {
+      await placed.phase.run?.(ctx);
+    } catch (e) {
+      const durationMs = now() - start;
+      report.phaseEnd(ref(placed), { ok: false, durationMs });
+      for (const o of open.reverse()) report.phaseEnd(ref(o.placed), { ok: false, durationMs: now() - o.start });
+      throw e instanceof PhaseFailedError ? e : new PhaseFailedError(placed.path, e);
+    }
+    if (hasSelectedChildren) open.push({ placed, start });
+    else {
+      const durationMs = now() - start;
+      timings.push({ path: placed.path, durationMs });
+      report.phaseEnd(ref(placed), { ok: true, durationMs });
+    }
+  }
+  closeUntil(0);
+  return timings;
+}
+
+function skippedAncestor<C>(placed: PlacedPhase<C>, ctx: C): boolean {
+  for (let p = placed.parent; p; p = p.parent) if (p.phase.skipReason?.(ctx) !== undefined) return true;
+  return false;
+}
+
+/** The union of flag names a tree's phases read, in first-seen order. */
+export function flagsOf<C>(tree: readonly Phase<C>[]): string[] {
+  const seen = new Set<string>();
+  for (const p of placePhases(tree)) for (const f of p.phase.flags ?? []) seen.add(f);
+  return [...seen];
+}
