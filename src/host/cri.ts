@@ -1,0 +1,72 @@
+// Verbs on the container runtime through its CRI socket (crictl), spelled once: phases ask
+// for "the kube-system pods" or "the last log lines of etcd", never crictl arguments.
+
+import type { Host } from './host.js';
+
+export interface PodSandbox {
+  id: string;
+  name: string;
+  namespace: string;
+  state: string;
+  createdAt: number;
+}
+
+export interface Container {
+  id: string;
+  podSandboxId: string;
+  name: string;
+  state: string;
+  attempt: number;
+  createdAt: number;
+}
+
+function crictl(host: Host, socket: string, args: string[], timeoutMs = 30_000) {
+  return host.run('crictl', ['--runtime-endpoint', socket, '--timeout', '10s', ...args], { timeoutMs });
+}
+
+/** Does the runtime answer on this socket? */
+export async function runtimeAnswers(host: Host, socket: string): Promise<{ ok: boolean; detail: string }> {
+  if (!(await host.which('crictl'))) return { ok: false, detail: 'crictl is not installed' };
+  const r = await crictl(host, socket, ['version']);
+  return { ok: r.exitCode === 0, detail: (r.exitCode === 0 ? r.stdout : r.stderr).trim() };
+}
+
+export async function listPods(host: Host, socket: string): Promise<PodSandbox[]> {
+  const r = await crictl(host, socket, ['pods', '-o', 'json']);
+  if (r.exitCode !== 0) throw new Error(`crictl pods failed: ${r.stderr.trim()}`);
+  const items = (JSON.parse(r.stdout || '{}') as { items?: Record<string, unknown>[] }).items ?? [];
+  return items.map((p) => {
+    const meta = (p.metadata ?? {}) as Record<string, string>;
+    return { id: String(p.id), name: meta.name ?? '', namespace: meta.namespace ?? '', state: String(p.state), createdAt: Number(p.createdAt ?? 0) };
+  });
+}
+
+export async function listContainers(host: Host, socket: string): Promise<Container[]> {
+  const r = await crictl(host, socket, ['ps', '-a', '-o', 'json']);
+  if (r.exitCode !== 0) throw new Error(`crictl ps failed: ${r.stderr.trim()}`);
+  const items = (JSON.parse(r.stdout || '{}') as { containers?: Record<string, unknown>[] }).containers ?? [];
+  return items.map((c) => {
+    const meta = (c.metadata ?? {}) as Record<string, unknown>;
+    return {
+      id: String(c.id),
+      podSandboxId: String(c.podSandboxId),
+      name: String(meta.name ?? ''),
+      state: String(c.state),
+      attempt: Number(meta.attempt ?? 0),
+      createdAt: Number(c.createdAt ?? 0),
+    };
+  });
+}
+
+/** the last lines a container wrote (stdout and stderr together) */
+export async function containerLogs(host: Host, socket: string, id: string, tail = 20): Promise<string> {
+  const r = await crictl(host, socket, ['logs', '--tail', String(tail), id]);
+  return `${r.stdout}${r.stderr}`.trim();
+}
+
+export async function stopAndRemovePod(host: Host, socket: string, id: string): Promise<void> {
+  const stop = await crictl(host, socket, ['stopp', id]);
+  if (stop.exitCode !== 0) throw new Error(`crictl stopp ${id} failed: ${stop.stderr.trim()}`);
+  const rm = await crictl(host, socket, ['rmp', id]);
+  if (rm.exitCode !== 0) throw new Error(`crictl rmp ${id} failed: ${rm.stderr.trim()}`);
+}

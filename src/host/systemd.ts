@@ -1,0 +1,33 @@
+// Verbs on systemd units (kubelet, containerd), spelled once: phases say
+// `restart(host, 'kubelet')`, never `systemctl` arguments.
+
+import type { Host } from './host.js';
+
+/** Is systemd the init system of this node? (what systemd's own sd_booted() checks) */
+export async function hasSystemd(host: Host): Promise<boolean> {
+  return (await host.stat('/run/systemd/system'))?.isDirectory === true;
+}
+
+export async function isActive(host: Host, unit: string): Promise<boolean> {
+  if (!(await host.which('systemctl'))) return false;
+  const r = await host.run('systemctl', ['is-active', '--quiet', unit]);
+  return r.exitCode === 0;
+}
+
+export async function isEnabled(host: Host, unit: string): Promise<boolean> {
+  if (!(await host.which('systemctl'))) return false;
+  const r = await host.run('systemctl', ['is-enabled', '--quiet', unit]);
+  return r.exitCode === 0;
+}
+
+async function verb(host: Host, args: string[]): Promise<{ ok: boolean; output: string }> {
+  if (!(await host.which('systemctl'))) return { ok: false, output: 'systemctl is not installed' };
+  const r = await host.run('systemctl', args, { timeoutMs: 90_000 });
+  return { ok: r.exitCode === 0, output: (r.stderr || r.stdout).trim() };
+}
+
+export const daemonReload = (host: Host) => verb(host, ['daemon-reload']);
+export const restart = (host: Host, unit: string) => verb(host, ['restart', unit]);
+export const start = (host: Host, unit: string) => verb(host, ['start', unit]);
+export const stop = (host: Host, unit: string) => verb(host, ['stop', unit]);
+export const enable = (host: Host, unit: string) => verb(host, ['enable', unit]);
