@@ -1,8 +1,59 @@
-// Makes the API client for a run, over admin.conf. STUB until the init issue's client lands.
+// Makes the API client for a run, as kubeadm does: admin.conf pointed at this node's API
+// endpoint; on the first connection it ensures ClusterRoleBinding kubeadm:cluster-admins,
+// creating it through super-admin.conf when admin.conf is not yet authorized to.
 
-import { NotImplementedError } from '../errors.js';
-import type { KubeClient } from './client.js';
+import type { InitConfig } from '../config/types.js';
+import { HostError } from '../errors.js';
+import type { Host } from '../host/host.js';
+import type { Paths } from '../host/paths.js';
+import type { KubeClient, KubeObject } from './client.js';
+import { DryRunKubeClient } from './dry-run-client.js';
+import { hostPort } from './objects/endpoint.js';
 
-export async function connect(_ctx: unknown): Promise<KubeClient> {
-  throw new NotImplementedError('the Kubernetes API client');
+export interface ConnectInput {
+  cfg: Pick<InitConfig, 'localAPIEndpoint' | 'timeouts'>;
+  paths: Pick<Paths, 'kubeconfig'>;
+  host: Pick<Host, 'dryRun' | 'readText'>;
+}
+
+export const CLUSTER_ADMINS_BINDING: KubeObject = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: 'kubeadm:cluster-admins' },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+  subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'kubeadm:cluster-admins' }],
+};
+
+export async function connect(ctx: ConnectInput): Promise<KubeClient> {
+  const adminPath = ctx.paths.kubeconfig('admin');
+  const server = `https://${hostPort(ctx.cfg.localAPIEndpoint.advertiseAddress, ctx.cfg.localAPIEndpoint.bindPort)}`;
+  // kubeadm's dry-run client answers without a cluster; so does ours (the binding is not shown, as in kubeadm)
+  if (ctx.host.dryRun) return new DryRunKubeClient(adminPath, server);
+
+  const { httpKubeClient } = await import('./http-client.js');
+  const open = async (path: string) => {
+    const text = await ctx.host.readText(path);
+    if (text === undefined) return undefined;
+    return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server, callTimeoutMs: ctx.cfg.timeouts.kubernetesAPICallMs });
+  };
+  const admin = await open(adminPath);
+  if (!admin) throw new HostError('NO_ADMIN_KUBECONFIG', `${adminPath} does not exist, so the API server cannot be reached as an administrator`, 'run "mini-kubeadm init phase kubeconfig admin" first');
+
+  const asAdmin = await admin.create(CLUSTER_ADMINS_BINDING);
+  if (asAdmin !== 'forbidden') return admin;
+
+  const superPath = ctx.paths.kubeconfig('super-admin');
+  const superAdmin = await open(superPath);
+  if (!superAdmin) {
+    throw new HostError(
+      'CLUSTER_ADMINS_MISSING',
+      `ClusterRoleBinding kubeadm:cluster-admins is missing (${adminPath} is not authorized) and there is no ${superPath} to create it`,
+      'run "mini-kubeadm init phase kubeconfig super-admin", then run this phase again',
+    );
+  }
+  const asSuper = await superAdmin.create(CLUSTER_ADMINS_BINDING);
+  if (asSuper === 'forbidden') {
+    throw new HostError('CLUSTER_ADMINS_FORBIDDEN', `even ${superPath} may not create ClusterRoleBinding kubeadm:cluster-admins`, `its client certificate must carry O=system:masters: check it with "openssl x509 -noout -subject" on the client-certificate-data of ${superPath}`);
+  }
+  return admin;
 }

@@ -1,0 +1,32 @@
+// The pod network add-on chosen with --cni: flannel (default), none, or the user's own
+// manifest file (read from the node, under --rootfs, and parsed before anything is applied).
+
+import type { InitConfig } from '../config/types.js';
+import { UserError } from '../errors.js';
+import type { Host } from '../host/host.js';
+import type { KubeObject } from '../kube/client.js';
+import { flannelObjects } from './flannel.js';
+import { parseManifests } from './render.js';
+
+export interface CniPlan {
+  /** what is installed, for the report */
+  name: string;
+  objects: KubeObject[];
+}
+
+/** undefined with --cni none */
+export async function cniPlan(cfg: Pick<InitConfig, 'cni' | 'networking'>, host: Pick<Host, 'readText'>): Promise<CniPlan | undefined> {
+  switch (cfg.cni.kind) {
+    case 'none':
+      return undefined;
+    case 'flannel':
+      return { name: 'flannel', objects: await flannelObjects(cfg) };
+    case 'file': {
+      const text = await host.readText(cfg.cni.path);
+      if (text === undefined) throw new UserError('CNI_FILE_MISSING', `--cni ${cfg.cni.path}: no such file`, 'give the path of a pod network manifest (YAML), or --cni flannel / --cni none');
+      const objects = parseManifests(cfg.cni.path, text);
+      if (objects.length === 0) throw new UserError('CNI_FILE_EMPTY', `--cni ${cfg.cni.path} holds no Kubernetes objects`, 'give the path of a pod network manifest (YAML)');
+      return { name: cfg.cni.path, objects };
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// upload-certs: the control plane's shared keys (CAs, front-proxy CA, etcd CA, SA pair)
+// encrypted with the certificate key (AES-GCM, nonce prepended, as kubeadm's EncryptBytes)
+// in Secret kube-system/kubeadm-certs, owned by a 2h bootstrap token so it expires with it.
+
+import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
+import type { InitConfig } from '../../config/types.js';
+import { UserError } from '../../errors.js';
+import type { KubeObject } from '../client.js';
+import { BOOTSTRAPPERS, getNamed, group, role, roleBinding } from './rbac.js';
+
+/** kubeadm's DefaultCertTokenDuration */
+export const CERT_TOKEN_TTL_MS = 2 * 3_600_000;
+export const CERT_TOKEN_DESCRIPTION = 'Proxy for managing TTL for the kubeadm-certs secret';
+
+export function newCertificateKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export function parseCertificateKey(hex: string): Buffer {
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
+    throw new UserError('CERTIFICATE_KEY_INVALID', 'the certificate key must be 64 hex digits (32 bytes, AES-256)', 'leave --certificate-key out to have one generated, or make one with "kubeadm certs certificate-key"');
+  }
+  return Buffer.from(hex, 'hex');
+}
+
+const gcm = (key: Buffer) => `aes-${key.length * 8}-gcm` as CipherGCMTypes;
+
+/** nonce (12 bytes) || ciphertext || tag (16 bytes): Go's gcm.Seal(nonce, nonce, data, nil) */
+export function encryptBytes(data: Buffer, key: Buffer): Buffer {
+  const nonce = randomBytes(12);
+  const c = createCipheriv(gcm(key), key, nonce);
+  return Buffer.concat([nonce, c.update(data), c.final(), c.getAuthTag()]);
+}
+
+export function decryptBytes(sealed: Buffer, key: Buffer): Buffer {
+  const d = createDecipheriv(gcm(key), key, sealed.subarray(0, 12));
+  d.setAuthTag(sealed.subarray(sealed.length - 16));
+  return Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]);
+}
+
+/** Secret key -> file, as kubeadm's certsToTransfer ("etcd/ca.crt" becomes "etcd-ca.crt") */
+export function certsToTransfer(cfg: Pick<InitConfig, 'certificatesDir' | 'etcd'>): Record<string, string> {
+  const dir = cfg.certificatesDir;
+  const files: Record<string, string> = {};
+  for (const rel of ['ca.crt', 'ca.key', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'sa.pub', 'sa.key']) files[rel] = `${dir}/${rel}`;
+  if (cfg.etcd.external) {
+    files['external-etcd-ca.crt'] = cfg.etcd.external.caFile;
+    files['external-etcd.crt'] = cfg.etcd.external.certFile;
+    files['external-etcd.key'] = cfg.etcd.external.keyFile;
+  } else {
+    files['etcd-ca.crt'] = `${dir}/etcd/ca.crt`;
+    files['etcd-ca.key'] = `${dir}/etcd/ca.key`;
+  }
+  return files;
+}
+
+/** a missing file is uploaded empty, as kubeadm does (e.g. ca.key with an external CA) */
+export function kubeadmCertsSecret(contents: Record<string, Buffer | undefined>, key: Buffer, owner: { name: string; uid: string }): KubeObject {
+  const data: Record<string, string> = {};
+  for (const [name, content] of Object.entries(contents)) data[name] = content ? encryptBytes(content, key).toString('base64') : '';
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: 'kubeadm-certs',
+      namespace: 'kube-system',
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Secret', name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }],
+    },
+    type: 'Opaque',
+    data,
+  };
+}
+
+export function kubeadmCertsRbac(): KubeObject[] {
+  return [
+    role('kube-system', 'kubeadm:kubeadm-certs', [getNamed('secrets', 'kubeadm-certs')]),
+    roleBinding('kube-system', 'kubeadm:kubeadm-certs', 'kubeadm:kubeadm-certs', [group(BOOTSTRAPPERS)]),
+  ];
+}

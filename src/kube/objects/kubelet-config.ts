@@ -1,0 +1,26 @@
+// upload-config/kubelet: ConfigMap kube-system/kubelet-config holding the cluster-wide
+// KubeletConfiguration (signed with kubeadm's hash unless the user supplied the document),
+// the Role and RoleBinding that let nodes and joining nodes read it, and, for the minors that
+// do it, the cri-socket annotation on this node.
+
+import type { KubeObject } from '../client.js';
+import { signConfigMap } from './config-hash.js';
+import { BOOTSTRAPPERS, NODES, getNamed, group, role, roleBinding } from './rbac.js';
+
+export const CRI_SOCKET_ANNOTATION = 'kubeadm.alpha.kubernetes.io/cri-socket';
+
+/**
+ * The document itself comes from src/kubelet/ (another issue). The function this module wants
+ * from there: `kubeletConfigDocument(cfg: InitConfig, target: 'configmap'): string`, the
+ * KubeletConfiguration as kubeadm serializes it for the ConfigMap (containerRuntimeEndpoint
+ * "" and no node-local resolvConf from 1.34/1.37.1). Until it lands the phase uploads the
+ * node's /var/lib/kubelet/config.yaml, which kubelet-start wrote from the same configuration.
+ */
+export function kubeletConfigObjects(document: string, userSupplied: boolean): KubeObject[] {
+  const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubelet-config', namespace: 'kube-system' }, data: { kubelet: document } };
+  return [
+    userSupplied ? cm : signConfigMap(cm),
+    role('kube-system', 'kubeadm:kubelet-config', [getNamed('configmaps', 'kubelet-config')]),
+    roleBinding('kube-system', 'kubeadm:kubelet-config', 'kubeadm:kubelet-config', [group(NODES), group(BOOTSTRAPPERS)]),
+  ];
+}
