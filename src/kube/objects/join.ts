@@ -47,7 +47,7 @@ export function initDoneText(j: JoinText): string {
     '',
     'Alternatively, if you are the root user, you can run:',
     '',
-    `  export KUBECONFIG=${j.adminConfPath}`,
+    "  export KUBECONFIG=/etc/kubernetes/admin.conf", // kubeadm writes this path whatever --kubeconfig-dir says
     '',
     'You should now deploy a pod network to the cluster.',
     'Run "kubectl apply -f [podnetwork].yaml" with one of the options listed at:',

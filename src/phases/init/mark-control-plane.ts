@@ -1,6 +1,6 @@
-// The mark-control-plane phase of init; its work lands with a later issue, until then it says so.
+// The mark-control-plane phase of init: once the kubelet has registered this node, label it
+// control-plane (and excluded from external load balancers) and taint it NoSchedule.
 
-import { NotImplementedError } from '../../errors.js';
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
 
@@ -8,7 +8,16 @@ export const markControlPlanePhase: Phase<InitContext> = {
   name: 'mark-control-plane',
   short: 'Mark a node as a control-plane',
   flags: ['config', 'dry-run', 'rootfs', 'kubeconfig-dir', 'node-name'],
-  run: async () => {
-    throw new NotImplementedError('phase mark-control-plane');
+  run: async (ctx) => {
+    const { CONTROL_PLANE_LABELS, markPatch, taintText, wantedTaints } = await import('../../kube/objects/node-marks.js');
+    const name = ctx.cfg.nodeRegistration.name;
+    const taints = wantedTaints(ctx.cfg.nodeRegistration.taints);
+    const what = `labels ${CONTROL_PLANE_LABELS.map((l) => `${l}=""`).join(', ')}${taints.length ? `; taints ${taints.map(taintText).join(', ')}` : '; no taints'}`;
+    const client = await ctx.kube();
+    if (client.dryRun) return ctx.report.result('object', `Node ${name} would be marked: ${what}`);
+    ctx.report.info(`waiting for the kubelet to register Node ${name} (up to ${ctx.cfg.timeouts.kubernetesAPICallMs / 1000}s)`);
+    const { patchNode } = await import('../../kube/node.js');
+    const done = await patchNode(client, name, ctx.cfg.timeouts.kubernetesAPICallMs, (n) => markPatch(n as Parameters<typeof markPatch>[0], taints));
+    ctx.report.result('object', `Node ${name} ${done === 'patched' ? 'marked' : 'already marked'}: ${what}`);
   },
 };

@@ -1,15 +1,47 @@
-// The upload-config phase of init; its work lands with a later issue, until then it says so.
+// The upload-config phase of init: the ClusterConfiguration into ConfigMap kubeadm-config and
+// the KubeletConfiguration into ConfigMap kubelet-config, each readable by joining nodes.
 
-import { NotImplementedError } from '../../errors.js';
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
+
+type Ctx = Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'kube'>;
+
+async function uploadKubeadm(ctx: Ctx): Promise<void> {
+  const { kubeadmConfigObjects } = await import('../../kube/objects/kubeadm-config.js');
+  const { applyAll } = await import('../../kube/apply.js');
+  for (const r of await applyAll(await ctx.kube(), kubeadmConfigObjects(ctx.cfg))) ctx.report.result(r.kind, r.message);
+}
+
+async function uploadKubelet(ctx: Ctx): Promise<void> {
+  const { kubeletConfigObjects, CRI_SOCKET_ANNOTATION } = await import('../../kube/objects/kubelet-config.js');
+  const { applyAll } = await import('../../kube/apply.js');
+  const { writesCriSocketAnnotation } = await import('../../config/versions.js');
+  const { HostError } = await import('../../errors.js');
+  // TODO(kubelet): use kubeletConfigDocument(cfg, 'configmap') from src/kubelet/ once it lands
+  const file = ctx.paths.kubeletConfigFile;
+  const document = await ctx.host.readText(file);
+  if (document === undefined) throw new HostError('NO_KUBELET_CONFIG', `${file} does not exist, so there is no kubelet configuration to upload`, 'run "mini-kubeadm init phase kubelet-start" first');
+  const client = await ctx.kube();
+  for (const r of await applyAll(client, kubeletConfigObjects(document, ctx.cfg.kubeletConfiguration !== undefined))) ctx.report.result(r.kind, r.message);
+
+  if (!writesCriSocketAnnotation(ctx.cfg.kubernetesVersion, ctx.cfg.featureGates)) return;
+  const name = ctx.cfg.nodeRegistration.name;
+  const socket = ctx.cfg.nodeRegistration.criSocket;
+  if (client.dryRun) return ctx.report.result('object', `Node ${name} would get annotation ${CRI_SOCKET_ANNOTATION}=${socket}`);
+  ctx.report.info(`waiting for the kubelet to register Node ${name} (up to ${ctx.cfg.timeouts.kubernetesAPICallMs / 1000}s)`);
+  const { patchNode } = await import('../../kube/node.js');
+  const done = await patchNode(client, name, ctx.cfg.timeouts.kubernetesAPICallMs, (n) =>
+    n.metadata.annotations?.[CRI_SOCKET_ANNOTATION] === socket ? undefined : { metadata: { resourceVersion: n.metadata.resourceVersion, annotations: { [CRI_SOCKET_ANNOTATION]: socket } } },
+  );
+  ctx.report.result('object', `Node ${name} annotation ${CRI_SOCKET_ANNOTATION}=${socket} ${done === 'patched' ? 'set' : 'unchanged'}`);
+}
 
 export const uploadConfigPhase: Phase<InitContext> = {
   name: 'upload-config',
   short: 'Upload the kubeadm and kubelet configuration to a ConfigMap',
   flags: ['config', 'dry-run', 'rootfs', 'kubeconfig-dir'],
   children: [
-    { name: 'kubeadm', short: 'Run the kubeadm step', run: async () => { throw new NotImplementedError('phase upload-config/kubeadm'); } },
-    { name: 'kubelet', short: 'Run the kubelet step', run: async () => { throw new NotImplementedError('phase upload-config/kubelet'); } },
+    { name: 'kubeadm', short: 'Upload the kubeadm ClusterConfiguration to a ConfigMap', run: uploadKubeadm },
+    { name: 'kubelet', short: 'Upload the kubelet component config to a ConfigMap', run: uploadKubelet },
   ],
 };
