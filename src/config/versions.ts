@@ -13,6 +13,8 @@ export const MAX_SUPPORTED_MINOR = 37;
 export interface ClusterObjectTraits {
   /** the API version the kubeadm-config ConfigMap's ClusterConfiguration is written in */
   kubeadmConfigApi: 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4';
+  /** the uploaded ClusterConfiguration carries apiServer.extraArgs authorization-mode (the control-plane phase's side effect, gone in 1.30: k/k#123555) */
+  uploadsAuthorizationMode: boolean;
   /** Corefile: `cache 30 { disable success DOMAIN; disable denial DOMAIN }` instead of `cache 30` */
   corefileCacheBlock: boolean;
   /** CoreDNS declares ports liveness-probe 8080 and readiness-probe 8181 and its probes name them */
@@ -28,15 +30,15 @@ export interface ClusterObjectTraits {
 }
 
 const CLUSTER_OBJECT_ROWS: Record<number, ClusterObjectTraits> = {
-  29: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta3', corefileCacheBlock: false, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: false, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
-  30: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta3', corefileCacheBlock: false, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
-  31: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', corefileCacheBlock: false, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
-  32: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', corefileCacheBlock: true, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
-  33: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', corefileCacheBlock: true, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: 12 },
-  34: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'unless-NodeLocalCRISocket', apiserverKubeletClientBindingFromPatch: 8 },
-  35: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'unless-NodeLocalCRISocket', apiserverKubeletClientBindingFromPatch: 5 },
-  36: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'never', apiserverKubeletClientBindingFromPatch: 1 },
-  37: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: 'iptables', loggingTextOptions: true, criSocketAnnotation: 'never', apiserverKubeletClientBindingFromPatch: 0 },
+  29: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta3', uploadsAuthorizationMode: true, corefileCacheBlock: false, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: false, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
+  30: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta3', uploadsAuthorizationMode: false, corefileCacheBlock: false, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
+  31: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', uploadsAuthorizationMode: false, corefileCacheBlock: false, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
+  32: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', uploadsAuthorizationMode: false, corefileCacheBlock: true, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: undefined },
+  33: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', uploadsAuthorizationMode: false, corefileCacheBlock: true, corednsNamedProbePorts: false, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'always', apiserverKubeletClientBindingFromPatch: 12 },
+  34: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', uploadsAuthorizationMode: false, corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'unless-NodeLocalCRISocket', apiserverKubeletClientBindingFromPatch: 8 },
+  35: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', uploadsAuthorizationMode: false, corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'unless-NodeLocalCRISocket', apiserverKubeletClientBindingFromPatch: 5 },
+  36: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', uploadsAuthorizationMode: false, corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: '', loggingTextOptions: true, criSocketAnnotation: 'never', apiserverKubeletClientBindingFromPatch: 1 },
+  37: { kubeadmConfigApi: 'kubeadm.k8s.io/v1beta4', uploadsAuthorizationMode: false, corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: 'iptables', loggingTextOptions: true, criSocketAnnotation: 'never', apiserverKubeletClientBindingFromPatch: 0 },
 };
 
 export function clusterObjectTraits(v: { minor: number }): ClusterObjectTraits {

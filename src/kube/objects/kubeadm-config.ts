@@ -64,6 +64,10 @@ function etcd(cfg: InitConfig, v1beta4: boolean): Doc {
 export function clusterConfigurationDocument(cfg: InitConfig): Doc {
   const api = clusterObjectTraits(cfg.kubernetesVersion).kubeadmConfigApi;
   const v1beta4 = api === 'kubeadm.k8s.io/v1beta4';
+  const traits = clusterObjectTraits(cfg.kubernetesVersion);
+  const apiServer = traits.uploadsAuthorizationMode && !cfg.apiServer.extraArgs.some((a) => a.name === 'authorization-mode')
+    ? { ...cfg.apiServer, extraArgs: [...cfg.apiServer.extraArgs, { name: 'authorization-mode', value: 'Node,RBAC' }] }
+    : cfg.apiServer;
   const doc: Doc = {
     apiVersion: api,
     kind: 'ClusterConfiguration',
@@ -71,7 +75,7 @@ export function clusterConfigurationDocument(cfg: InitConfig): Doc {
     networking: omitEmpty({ serviceSubnet: cfg.networking.serviceSubnet, podSubnet: cfg.networking.podSubnet, dnsDomain: cfg.networking.dnsDomain }),
     kubernetesVersion: cfg.kubernetesVersion.text,
     controlPlaneEndpoint: cfg.controlPlaneEndpoint || undefined,
-    apiServer: component(cfg.apiServer, v1beta4, {
+    apiServer: component(apiServer, v1beta4, {
       certSANs: cfg.apiServer.certSANs,
       timeoutForControlPlane: v1beta4 ? undefined : goDuration(cfg.timeouts.controlPlaneComponentHealthCheckMs),
     }),
