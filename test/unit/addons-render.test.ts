@@ -1,0 +1,64 @@
+// Strict template rendering and the pod network choice: missing and unused placeholders are
+// bugs, blocks keep their indentation, flannel gets the pod CIDR, a user manifest is checked.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderTemplate, renderManifests, parseManifests } from '../../src/addons/render.js';
+import { flannelObjects, DEFAULT_FLANNEL_IMAGES } from '../../src/addons/flannel.js';
+import { cniPlan } from '../../src/addons/cni.js';
+import { nthServiceIP } from '../../src/addons/service-ip.js';
+import { MkError } from '../../src/errors.js';
+import { testConfig } from '../helpers/test-config.js';
+
+const cases: { name: string; text: string; values: Record<string, string>; want?: string; error?: RegExp }[] = [
+  { name: 'inline value', text: 'image: {{ image }}', values: { image: 'a/b:c' }, want: 'image: a/b:c' },
+  { name: 'block keeps indentation', text: 'x:\n  {{ body }}\ny: 1', values: { body: 'a: 1\nb:\n  c: 2' }, want: 'x:\n  a: 1\n  b:\n    c: 2\ny: 1' },
+  { name: 'empty block removes its line', text: 'a: 1\n  {{ extra }}\nb: 2', values: { extra: '' }, want: 'a: 1\nb: 2' },
+  { name: 'missing value', text: 'a: {{ a }} {{ b }}', values: { a: '1' }, error: /no value for \{\{ b \}\}/ },
+  { name: 'unused value', text: 'a: {{ a }}', values: { a: '1', stray: '2' }, error: /values never used: stray/ },
+];
+for (const c of cases) {
+  test(`render: ${c.name}`, () => {
+    if (c.error) assert.throws(() => renderTemplate('t.yaml', c.text, c.values), (e: unknown) => e instanceof MkError && c.error!.test(e.message));
+    else assert.equal(renderTemplate('t.yaml', c.text, c.values), c.want);
+  });
+}
+
+test('render: a result that is not a named object is refused', () => {
+  assert.throws(() => renderManifests('t.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', {}), /lacks apiVersion, kind or metadata.name/);
+  assert.throws(() => parseManifests('x.yaml', 'a: [\n'), /not valid YAML/);
+});
+
+test('flannel: the pod CIDR goes into net-conf.json (vxlan), images are overridable', async () => {
+  const cfg = testConfig((c) => (c.networking.podSubnet = '10.50.0.0/16'));
+  const objs = await flannelObjects(cfg);
+  const cm = objs.find((o) => o.kind === 'ConfigMap')!;
+  const net = JSON.parse((cm.data as Record<string, string>)['net-conf.json']!);
+  assert.deepEqual(net, { Network: '10.50.0.0/16', EnableNFTables: false, Backend: { Type: 'vxlan' } });
+  assert.deepEqual(objs.map((o) => o.kind), ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ServiceAccount', 'ConfigMap', 'DaemonSet']);
+  const spec = (objs.find((o) => o.kind === 'DaemonSet')!.spec as any).template.spec;
+  assert.equal(spec.containers[0].image, DEFAULT_FLANNEL_IMAGES.flannelImage);
+  assert.equal(spec.initContainers[0].image, DEFAULT_FLANNEL_IMAGES.cniPluginImage);
+  const mirrored = await flannelObjects(cfg, { flannelImage: 'm/flannel:x', cniPluginImage: 'm/cni:y' });
+  assert.equal((mirrored.find((o) => o.kind === 'DaemonSet')!.spec as any).template.spec.initContainers[1].image, 'm/flannel:x');
+});
+
+test('cni: flannel without a pod CIDR says which flag to give', async () => {
+  await assert.rejects(flannelObjects(testConfig((c) => (c.networking.podSubnet = ''))), (e: unknown) => e instanceof MkError && /--pod-network-cidr/.test(e.hint ?? ''));
+});
+
+test('cni: none installs nothing; a file is read through the host and parsed', async () => {
+  const host = { readText: async (p: string) => (p === '/root/net.yaml' ? 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: netx\n---\n' : undefined) };
+  assert.equal(await cniPlan(testConfig((c) => (c.cni = { kind: 'none' })), host), undefined);
+  const plan = await cniPlan(testConfig((c) => (c.cni = { kind: 'file', path: '/root/net.yaml' })), host);
+  assert.deepEqual(plan?.objects.map((o) => o.metadata.name), ['netx']);
+  await assert.rejects(cniPlan(testConfig((c) => (c.cni = { kind: 'file', path: '/nope.yaml' })), host), /--cni \/nope.yaml: no such file/);
+});
+
+const ipCases: { cidr: string; n: number; want: string }[] = [
+  { cidr: '10.96.0.0/12', n: 10, want: '10.96.0.10' },
+  { cidr: '10.96.5.0/12', n: 1, want: '10.96.0.1' },
+  { cidr: 'fd00:10:96::/112', n: 10, want: 'fd00:10:96::a' },
+  { cidr: '10.96.0.0/12,fd00::/108', n: 10, want: '10.96.0.10' },
+];
+for (const c of ipCases) test(`service IP ${c.n} of ${c.cidr} is ${c.want}`, () => assert.equal(nthServiceIP(c.cidr, c.n), c.want));
