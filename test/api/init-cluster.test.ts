@@ -1,0 +1,186 @@
+// The cluster-side phases of init against a real kube-apiserver (lab build cache): each phase
+// runs twice (the second run changes nothing), objects are checked through the API and with
+// real kubectl as the users that will use them (anonymous, a bootstrap token, the admin), and
+// every rendered add-on object passes a server-side dry run.
+
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { startApiServer, type ApiServer } from '../helpers/api-server.js';
+import { tmpHost } from '../helpers/tmp-host.js';
+import { testConfig, testRunOptions } from '../helpers/test-config.js';
+import { nodePaths } from '../../src/host/paths.js';
+import type { RealHost } from '../../src/host/real-host.js';
+import type { InitContext } from '../../src/phases/context.js';
+import type { InitConfig } from '../../src/config/types.js';
+import type { KubeClient } from '../../src/kube/client.js';
+import { connect } from '../../src/kube/connect.js';
+import { initPhases } from '../../src/phases/init/index.js';
+import { runPhases, selectPhases } from '../../src/workflow/runner.js';
+import { MemoryReporter } from '../../src/report/memory.js';
+import { parseKubeVersion } from '../../src/config/defaults.js';
+import { decryptBytes } from '../../src/kube/objects/kubeadm-certs.js';
+import { httpKubeClient } from '../../src/kube/http-client.js';
+import { corednsObjects } from '../../src/addons/coredns.js';
+import { kubeProxyObjects } from '../../src/addons/kube-proxy.js';
+import { flannelObjects } from '../../src/addons/flannel.js';
+import { TimeoutError } from '../../src/errors.js';
+
+const TOKEN = 'abcdef.0123456789abcdef';
+const CERT_KEY = '0'.repeat(62) + 'ff';
+
+const kubectl = (kubeconfig: string, ...args: string[]) => execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const kubectlJson = (kubeconfig: string, ...args: string[]) => JSON.parse(kubectl(kubeconfig, ...args, '-o', 'json'));
+
+interface Node {
+  host: RealHost;
+  ctx: InitContext;
+  report: MemoryReporter;
+  client: () => Promise<KubeClient>;
+}
+
+async function makeNode(t: TestContext, api: ApiServer, over: (c: InitConfig) => void = () => {}, flags: Record<string, string | boolean> = {}): Promise<Node> {
+  const host = tmpHost(t);
+  const cfg = testConfig((c) => {
+    c.localAPIEndpoint = { advertiseAddress: '127.0.0.1', bindPort: api.port };
+    c.bootstrapTokens[0]!.token = TOKEN;
+    c.timeouts.kubernetesAPICallMs = 20_000;
+    over(c);
+  });
+  const paths = nodePaths({ certificatesDir: cfg.certificatesDir, kubeconfigDir: '/etc/kubernetes' });
+  // admin.conf's group is not yet bound to cluster-admin: connect() must create the binding through super-admin.conf
+  await host.writeFile(paths.kubeconfig('admin'), readFileSync(api.clientKubeconfig(`admin-${Math.random()}.conf`, 'kubernetes-admin', 'kubeadm:cluster-admins')), 0o600);
+  await host.writeFile(paths.kubeconfig('super-admin'), readFileSync(api.clientKubeconfig(`super-${Math.random()}.conf`, 'kubernetes-super-admin', 'system:masters')), 0o600);
+  for (const f of ['ca', 'front-proxy-ca', 'etcd/ca']) {
+    await host.writeFile(paths.pki(`${f}.crt`), api.caCert, 0o644);
+    await host.writeFile(paths.pki(`${f}.key`), api.caKey, 0o600);
+  }
+  await host.writeFile(paths.pki('sa.key'), api.caKey, 0o600);
+  await host.writeFile(paths.pki('sa.pub'), 'public key\n', 0o600);
+  await host.writeFile(paths.kubeletConfigFile, 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n', 0o644);
+  const report = new MemoryReporter();
+  let client: Promise<KubeClient> | undefined;
+  const ctx: InitContext = { cfg, opts: testRunOptions(), paths, host, report, flags, state: new Map(), kube: () => (client ??= connect(ctx)) };
+  return { host, ctx, report, client: () => ctx.kube() };
+}
+
+async function run(node: Node, phase: string): Promise<string[]> {
+  const before = node.report.events.length;
+  await runPhases(node.ctx, selectPhases(initPhases, phase, []), node.report);
+  return node.report.events.slice(before).flatMap((e) => (e.type === 'result' ? [`${e.kind}: ${e.message}`] : []));
+}
+
+/** the second run of a phase must change nothing */
+async function twice(node: Node, phase: string): Promise<string[]> {
+  const first = await run(node, phase);
+  const second = await run(node, phase);
+  assert.ok(first.length > 0, `${phase} reported nothing`);
+  const changed = second.filter((r) => !/ unchanged| already marked/.test(r) && !/Secret kube-system\/bootstrap-token-/.test(r));
+  assert.deepEqual(changed, [], `${phase} changed objects on its second run`);
+  return first;
+}
+
+test('cluster-side phases against a real kube-apiserver', { timeout: 240_000 }, async (t) => {
+  const api = await startApiServer(t);
+  const admin = api.adminKubeconfig;
+  const node = await makeNode(t, api, undefined, { 'upload-certs': true, 'certificate-key': CERT_KEY });
+
+  await t.test('connect: creates ClusterRoleBinding kubeadm:cluster-admins through super-admin.conf', async () => {
+    const adminConf = node.host.resolve('/etc/kubernetes/admin.conf');
+    assert.equal(kubectl(adminConf, 'auth', 'can-i', 'list', 'secrets', '-A').trim(), 'no');
+    await node.client();
+    const crb = kubectlJson(admin, 'get', 'clusterrolebinding', 'kubeadm:cluster-admins');
+    assert.deepEqual([crb.roleRef.name, crb.subjects[0].kind, crb.subjects[0].name], ['cluster-admin', 'Group', 'kubeadm:cluster-admins']);
+    assert.equal(kubectl(adminConf, 'auth', 'can-i', 'list', 'secrets', '-A').trim(), 'yes');
+  });
+
+  await t.test('upload-config: kubeadm-config and kubelet-config, readable by joining nodes', async () => {
+    await twice(node, 'upload-config');
+    const cm = kubectlJson(admin, 'get', 'cm', 'kubeadm-config', '-n', 'kube-system');
+    assert.match(cm.data.ClusterConfiguration, /^apiServer: \{\}\napiVersion: kubeadm.k8s.io\/v1beta4\n/);
+    const kubelet = kubectlJson(admin, 'get', 'cm', 'kubelet-config', '-n', 'kube-system');
+    assert.match(kubelet.metadata.annotations['kubeadm.kubernetes.io/component-config.hash'], /^sha256:[0-9a-f]{64}$/);
+    for (const cmName of ['kubeadm-config', 'kubelet-config']) {
+      assert.equal(kubectl(admin, 'auth', 'can-i', 'get', `configmap/${cmName}`, '-n', 'kube-system', '--as=system:bootstrap:abcdef', '--as-group=system:bootstrappers:kubeadm:default-node-token').trim(), 'yes');
+      assert.equal(kubectl(admin, 'auth', 'can-i', 'get', `configmap/${cmName}`, '-n', 'kube-system', '--as=system:node:node-b', '--as-group=system:nodes').trim(), 'yes');
+    }
+  });
+
+  await t.test('bootstrap-token: the token authenticates as a bootstrapper; cluster-info is readable anonymously', async () => {
+    await twice(node, 'bootstrap-token');
+    const asToken = api.tokenKubeconfig('token.conf', TOKEN);
+    assert.equal(kubectl(asToken, 'auth', 'can-i', 'get', 'nodes').trim(), 'yes');
+    assert.equal(kubectl(asToken, 'auth', 'can-i', 'create', 'certificatesigningrequests.certificates.k8s.io').trim(), 'yes');
+    assert.equal(kubectl(asToken, 'auth', 'can-i', 'list', 'secrets', '-n', 'kube-system').trim(), 'no');
+    const anon = api.anonymousKubeconfig('anonymous.conf');
+    const info = kubectlJson(anon, 'get', 'cm', 'cluster-info', '-n', 'kube-public');
+    assert.match(info.data.kubeconfig, new RegExp(`server: https://127.0.0.1:${api.port}\\n`));
+    assert.equal(kubectl(anon, 'auth', 'can-i', 'get', 'configmaps', '-n', 'kube-system').trim(), 'no');
+    assert.equal(kubectl(admin, 'auth', 'can-i', 'get', 'nodes', '--subresource=proxy', '--as=kube-apiserver-kubelet-client').trim(), 'yes');
+  });
+
+  await t.test('upload-certs: kubeadm-certs decrypts with the certificate key and is owned by a short-lived token', async () => {
+    await run(node, 'upload-certs');
+    await run(node, 'upload-certs');
+    const s = kubectlJson(admin, 'get', 'secret', 'kubeadm-certs', '-n', 'kube-system');
+    assert.equal(decryptBytes(Buffer.from(s.data['ca.key'], 'base64'), Buffer.from(CERT_KEY, 'hex')).toString(), api.caKey);
+    assert.equal(decryptBytes(Buffer.from(s.data['etcd-ca.crt'], 'base64'), Buffer.from(CERT_KEY, 'hex')).toString(), api.caCert);
+    const owner = kubectlJson(admin, 'get', 'secret', s.metadata.ownerReferences[0].name, '-n', 'kube-system');
+    assert.equal(owner.type, 'bootstrap.kubernetes.io/token');
+    assert.equal(s.metadata.ownerReferences[0].uid, owner.metadata.uid);
+    assert.equal(kubectl(admin, 'auth', 'can-i', 'get', 'secret/kubeadm-certs', '-n', 'kube-system', '--as=x', '--as-group=system:bootstrappers:kubeadm:default-node-token').trim(), 'yes');
+  });
+
+  await t.test('mark-control-plane: labels and taints the Node, keeps its other taints', async () => {
+    const nodeObj = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { 'kubernetes.io/hostname': 'node-a' } }, spec: { taints: [{ key: 'example.com/other', effect: 'NoExecute' }] } };
+    execFileSync('kubectl', ['--kubeconfig', admin, 'create', '-f', '-'], { input: JSON.stringify(nodeObj) });
+    await twice(node, 'mark-control-plane');
+    const n = kubectlJson(admin, 'get', 'node', 'node-a');
+    assert.equal(n.metadata.labels['node-role.kubernetes.io/control-plane'], '');
+    assert.equal(n.metadata.labels['node.kubernetes.io/exclude-from-external-load-balancers'], '');
+    assert.deepEqual(n.spec.taints.map((x: { key: string; effect: string }) => `${x.key}:${x.effect}`), ['node-role.kubernetes.io/control-plane:NoSchedule', 'example.com/other:NoExecute']);
+  });
+
+  await t.test('mark-control-plane: a Node that never registers ends in a timeout that says what to check', async (tt) => {
+    const ghost = await makeNode(tt, api, (c) => {
+      c.nodeRegistration.name = 'ghost';
+      c.timeouts.kubernetesAPICallMs = 1500;
+    });
+    await assert.rejects(run(ghost, 'mark-control-plane'), (e: unknown) => {
+      const cause = (e as { cause?: unknown }).cause ?? e;
+      return cause instanceof TimeoutError && /Node "ghost"/.test(cause.message) && /systemctl status kubelet/.test(cause.hint ?? '');
+    });
+  });
+
+  await t.test('addon: CoreDNS, kube-proxy and flannel; dynamic workloads; CoreDNS keeps its scaled replicas', async () => {
+    const results = await twice(node, 'addon');
+    assert.ok(results.some((r) => /^dynamic: Deployment kube-system\/coredns created/.test(r)));
+    assert.ok(results.some((r) => /^dynamic: DaemonSet kube-system\/kube-proxy created/.test(r)));
+    assert.ok(results.some((r) => /^dynamic: DaemonSet kube-flannel\/kube-flannel-ds created/.test(r)));
+    assert.equal(kubectlJson(admin, 'get', 'svc', 'kube-dns', '-n', 'kube-system').spec.clusterIP, '10.96.0.10');
+    kubectl(admin, 'scale', 'deployment/coredns', '-n', 'kube-system', '--replicas=3');
+    await run(node, 'addon/coredns');
+    assert.equal(kubectlJson(admin, 'get', 'deployment', 'coredns', '-n', 'kube-system').spec.replicas, 3);
+  });
+
+  await t.test('show-join-command: kubeadm join with the token and the CA hash openssl computes', async () => {
+    await run(node, 'show-join-command');
+    const text = node.report.events.filter((e) => e.type === 'print').map((e) => (e as { message: string }).message).join('\n');
+    const pub = execFileSync('openssl', ['x509', '-pubkey', '-noout'], { input: api.caCert });
+    const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: pub });
+    const hex = execFileSync('sha256sum', [], { input: der }).toString().split(' ')[0];
+    assert.ok(text.includes(`kubeadm join 127.0.0.1:${api.port} --token ${TOKEN} \\\n\t--discovery-token-ca-cert-hash sha256:${hex} `), text);
+  });
+
+  await t.test('every rendered add-on object, for 1.29 and 1.37, passes a server-side dry run', async () => {
+    const client = await httpKubeClient({ kubeconfig: readFileSync(admin, 'utf8'), kubeconfigPath: admin, callTimeoutMs: 20_000 });
+    for (const v of ['v1.29.15', 'v1.37.2']) {
+      const cfg = testConfig((c) => (c.kubernetesVersion = parseKubeVersion(v)!));
+      for (const o of [...(await corednsObjects(cfg)), ...(await kubeProxyObjects(cfg)), ...(await flannelObjects(cfg))]) {
+        const r = await client.apply(o, { serverDryRun: true });
+        assert.equal(r.action, 'would apply', `${v} ${o.kind} ${o.metadata.name}`);
+      }
+    }
+  });
+});
