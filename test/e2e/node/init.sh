@@ -54,6 +54,8 @@ echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables
 echo 1 > /proc/sys/net/bridge/bridge-nf-call-ip6tables
 
 # --- services ---------------------------------------------------------------
+# the stand-in answers systemctl, so say what sd_booted() checks (as a systemd host would)
+mkdir -p /run/systemd/system
 mkdir -p /run/mkl/units/containerd /run/mkl/units/kubelet
 # as after `apt install containerd` and `systemctl enable --now kubelet`: both enabled and
 # started; the kubelet crash-loops until init writes its configuration
