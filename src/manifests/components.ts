@@ -151,7 +151,9 @@ export function componentSpec(name: TemplateName): ComponentSpec {
 function probe(t: ProbeTarget, path: string, port: number | string, initialDelay: number, failure: number, period: number) {
   // keys in kubeadm's (alphabetical) order; an empty host is left out, as kubeadm's omitempty does
   const httpGet = t.host === '' ? { path, port, scheme: t.scheme } : { host: t.host, path, port, scheme: t.scheme };
-  return { failureThreshold: failure, httpGet, initialDelaySeconds: initialDelay, periodSeconds: period, timeoutSeconds: 15 };
+  // kubeadm omits a zero initialDelaySeconds (omitempty); the kubelet reads absent as 0
+  const delay = initialDelay === 0 ? {} : { initialDelaySeconds: initialDelay };
+  return { failureThreshold: failure, httpGet, ...delay, periodSeconds: period, timeoutSeconds: 15 };
 }
 
 /** The template values of one component for this configuration and node. */

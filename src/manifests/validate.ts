@@ -4,7 +4,7 @@
 
 export interface Probe {
   httpGet: { host?: string; path: string; port: number | string; scheme: string };
-  initialDelaySeconds: number;
+  initialDelaySeconds?: number;
   timeoutSeconds: number;
   periodSeconds: number;
   failureThreshold: number;
@@ -93,7 +93,7 @@ export function validateStaticPod(doc: unknown, component: string): string[] {
     if (typeof port === 'string' && !portNames.includes(port)) p.push(`${key} names port ${port} that the container does not declare`);
     if (typeof port !== 'string' && typeof port !== 'number') p.push(`${key} has no port`);
     for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'failureThreshold'])
-      if (!Number.isInteger(probe[f]) || (probe[f] as number) < 0) p.push(`${key}.${f} must be a whole number`);
+      if (probe[f] !== undefined && (!Number.isInteger(probe[f]) || (probe[f] as number) < 0)) p.push(`${key}.${f} must be a whole number`);
   }
   if (c.livenessProbe === undefined || c.startupProbe === undefined) p.push('liveness and startup probes are required');
   return p;

@@ -2,7 +2,7 @@
 # Build the reference kubeadm of one Kubernetes version from the Go module proxy, for the
 # manifest comparison (test/compat): bash test/compat/build-kubeadm.sh v1.29.15
 # Result: $LAB_CACHE/kubeadm-compat@VERSION/kubeadm (a static binary); a cached build returns at once.
-# If the lab already built that version ($LAB_CACHE/kubernetes@VERSION/bin/kubeadm), it is reused.
+# A kubeadm of that version the lab already built ($LAB_CACHE/kubernetes@VERSION/bin) is reused.
 set -euo pipefail
 VERSION=${1:?usage: build-kubeadm.sh vMAJOR.MINOR.PATCH}
 [[ $VERSION =~ ^v1\.([0-9]+)\.([0-9]+)$ ]] || { echo "build-kubeadm.sh: version must look like v1.37.2, got $VERSION" >&2; exit 2; }
@@ -13,11 +13,14 @@ DEST=$LAB_CACHE/kubeadm-compat@$VERSION
 export PATH=/usr/local/go/bin:$PATH GOFLAGS=-buildvcs=false GOTOOLCHAIN=local CGO_ENABLED=0
 
 if [[ -x $DEST/kubeadm ]]; then echo "$DEST/kubeadm"; exit 0; fi
-lab=$LAB_CACHE/kubernetes@$VERSION/bin/kubeadm
-if [[ -x $lab && -f $LAB_CACHE/kubernetes@$VERSION/.done ]]; then
-  mkdir -p "$DEST"; cp "$lab" "$DEST/kubeadm.tmp.$$"; mv "$DEST/kubeadm.tmp.$$" "$DEST/kubeadm"
-  echo "$DEST/kubeadm"; exit 0
-fi
+# the lab's build of the same version (complete or still building its other binaries) will do
+# if it runs and reports exactly this version
+for lab in "$LAB_CACHE/kubernetes@$VERSION/bin/kubeadm" "$LAB_CACHE/kubernetes@$VERSION".partial.*/bin/kubeadm; do
+  if [[ -x $lab ]] && [[ $("$lab" version -o short 2>/dev/null) == "$VERSION" ]]; then
+    mkdir -p "$DEST"; cp "$lab" "$DEST/kubeadm.tmp.$$"; mv "$DEST/kubeadm.tmp.$$" "$DEST/kubeadm"
+    echo "$DEST/kubeadm"; exit 0
+  fi
+done
 
 work=$DEST/src
 mkdir -p "$work"
