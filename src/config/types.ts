@@ -4,6 +4,8 @@
 export interface Arg {
   name: string;
   value: string;
+  /** kubeadm.k8s.io/v1 (1.37): merge with kubeadm's own value instead of replacing it */
+  mergeMethod?: 'append' | 'prepend';
 }
 
 export interface EnvVar {
@@ -87,6 +89,8 @@ export interface LocalEtcd {
 
 export interface ExternalEtcd {
   endpoints: string[];
+  /** v1beta4 (1.35+): separate HTTP endpoints for /metrics and /health */
+  httpEndpoints?: string[];
   caFile: string;
   certFile: string;
   keyFile: string;
