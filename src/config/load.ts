@@ -136,7 +136,7 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
     const d = await detectNodeName(host);
     if (d.ok) {
       nr.name = d.value;
-      origins.set('nodeRegistration.name', `the node name "${d.value}" (taken from the host name; set it with --node-name or nodeRegistration.name)`);
+      origins.setDefault('nodeRegistration.name', `the node name "${d.value}" (taken from the host name; set it with --node-name or nodeRegistration.name)`);
     } else problems.push({ code: 'NODE_NAME', message: `cannot find the node name: ${d.why}`, hint: 'give one with --node-name' });
   }
   if (!nr.criSocket || (!origins.has('nodeRegistration.criSocket'))) {
@@ -151,13 +151,13 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
     const d = await detectAdvertiseAddress(host);
     if (d.ok) {
       cfg.localAPIEndpoint.advertiseAddress = d.value;
-      origins.set('localAPIEndpoint.advertiseAddress', `the advertise address ${d.value} (${d.how})`);
+      origins.setDefault('localAPIEndpoint.advertiseAddress', `the advertise address ${d.value} (${d.how})`);
     } else problems.push({ code: 'ADVERTISE_ADDRESS', message: `cannot choose an advertise address: ${d.why}`, hint: 'give one with --apiserver-advertise-address (or localAPIEndpoint.advertiseAddress)' });
   }
   for (const t of cfg.bootstrapTokens) if (!t.token) t.token = generateBootstrapToken();
   if (!cfg.networking.podSubnet && cfg.cni.kind === 'flannel') {
     cfg.networking.podSubnet = FLANNEL_POD_SUBNET;
-    origins.set('networking.podSubnet', `the pod range ${FLANNEL_POD_SUBNET} that --cni flannel needs (set another with --pod-network-cidr)`);
+    origins.setDefault('networking.podSubnet', `the pod range mini-kubeadm uses for --cni flannel (--pod-network-cidr sets another)`);
   }
   cfg.apiServer.certSANs = cfg.apiServer.certSANs.map((s) => s.toLowerCase());
 

@@ -17,9 +17,10 @@ export function problemsError(problems: readonly Problem[]): UserError {
     const p = problems[0]!;
     return new UserError(p.code, p.message, p.hint);
   }
-  const message = `${problems.length} problems with the configuration:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`;
-  const hints = problems.filter((p) => p.hint).map((p) => `  - ${p.hint}`);
-  return new UserError(problems[0]!.code, message, hints.length ? `\n${hints.join('\n')}` : undefined);
+  const message = `${problems.length} problems with the configuration:\n${problems.map((p, i) => `  ${i + 1}. ${p.message}`).join('\n')}`;
+  // main.ts prints "hint: " before the first line; the others line up under it
+  const hints = problems.flatMap((p, i) => (p.hint ? [`${i + 1}. ${p.hint}`] : []));
+  return new UserError(problems[0]!.code, message, hints.length ? hints.join('\n      ') : undefined);
 }
 
 /**
@@ -28,9 +29,23 @@ export function problemsError(problems: readonly Problem[]): UserError {
  */
 export class Origins {
   private readonly labels = new Map<string, string>();
+  private readonly chosen = new Set<string>();
 
+  /** the user set it (a flag or a field) */
   set(key: string, label: string): void {
     this.labels.set(key, label);
+    this.chosen.delete(key);
+  }
+
+  /** mini-kubeadm chose it (detected or defaulted); the label says how */
+  setDefault(key: string, label: string): void {
+    this.labels.set(key, label);
+    this.chosen.add(key);
+  }
+
+  /** did the user give this value (rather than a default or a detection)? */
+  userSet(key: string): boolean {
+    return this.labels.has(key) && !this.chosen.has(key);
   }
 
   has(key: string): boolean {

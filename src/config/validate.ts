@@ -87,7 +87,11 @@ export function validateInitConfig(cfg: InitConfig, origins: Origins, row: Confi
     for (const s of service) {
       for (const p of pod) {
         if (cidrsOverlap(s, p)) {
-          bad('CIDR_OVERLAP', 'networking.podSubnet', `${p.text} overlaps the service range ${s.text} (${origins.of('networking.serviceSubnet')})`, 'pods and services need separate ranges, e.g. pods 10.244.0.0/16 and services 10.96.0.0/12');
+          // blame the range the user gave when the other one is a default
+          const [key, other, mine, theirs] = origins.userSet('networking.podSubnet') || !origins.userSet('networking.serviceSubnet')
+            ? (['networking.podSubnet', 'networking.serviceSubnet', p, s] as const)
+            : (['networking.serviceSubnet', 'networking.podSubnet', s, p] as const);
+          bad('CIDR_OVERLAP', key, `${mine.text} overlaps ${theirs.text}, ${origins.of(other)}`, 'pods and services need separate ranges, e.g. pods 10.244.0.0/16 and services 10.96.0.0/12');
         }
       }
     }
@@ -126,7 +130,7 @@ export function validateInitConfig(cfg: InitConfig, origins: Origins, row: Confi
   if (!nr.name) {
     bad('INVALID_NODE_NAME', 'nodeRegistration.name', 'no node name', 'give one with --node-name or nodeRegistration.name');
   } else if (!isDns1123Subdomain(nr.name)) {
-    bad('INVALID_NODE_NAME', 'nodeRegistration.name', `"${nr.name}" is not a valid node name (RFC 1123: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters)`, `e.g. ${nr.name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'node-1'}`);
+    bad('INVALID_NODE_NAME', 'nodeRegistration.name', `"${nr.name}" is not a valid node name (RFC 1123: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters)`, `choose a name such as "${nr.name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'node-1'}"`);
   }
   if (!/^unix:\/\/\/.+/.test(nr.criSocket)) {
     bad('INVALID_CRI_SOCKET', 'nodeRegistration.criSocket', `"${nr.criSocket}" is not a unix socket URL`, 'e.g. unix:///var/run/containerd/containerd.sock');
