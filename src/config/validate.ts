@@ -105,8 +105,11 @@ export function validateInitConfig(cfg: InitConfig, origins: Origins, row: Confi
   }
 
   // --- the local API endpoint ---
+  // empty = detection failed, which the loader has already reported
   const adv = parseIp(cfg.localAPIEndpoint.advertiseAddress);
-  if (!adv) {
+  if (cfg.localAPIEndpoint.advertiseAddress === '') {
+    // nothing more to say
+  } else if (!adv) {
     bad('INVALID_ADDRESS', 'localAPIEndpoint.advertiseAddress', `"${cfg.localAPIEndpoint.advertiseAddress}" is not an IPv4 or IPv6 address`, 'give the node\'s own IP address, e.g. 192.168.1.10');
   } else if (isUnspecified(adv)) {
     bad('INVALID_ADDRESS', 'localAPIEndpoint.advertiseAddress', `${cfg.localAPIEndpoint.advertiseAddress} can not be advertised: other nodes need a concrete address`, 'give the node\'s own IP address, or leave it out to use the default-route interface\'s address');
@@ -127,9 +130,8 @@ export function validateInitConfig(cfg: InitConfig, origins: Origins, row: Confi
 
   // --- node registration ---
   const nr = cfg.nodeRegistration;
-  if (!nr.name) {
-    bad('INVALID_NODE_NAME', 'nodeRegistration.name', 'no node name', 'give one with --node-name or nodeRegistration.name');
-  } else if (!isDns1123Subdomain(nr.name)) {
+  // an empty name means detection failed, which the loader has already reported
+  if (nr.name && !isDns1123Subdomain(nr.name)) {
     bad('INVALID_NODE_NAME', 'nodeRegistration.name', `"${nr.name}" is not a valid node name (RFC 1123: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters)`, `choose a name such as "${nr.name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'node-1'}"`);
   }
   if (!/^unix:\/\/\/.+/.test(nr.criSocket)) {
