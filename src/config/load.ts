@@ -160,6 +160,8 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
     origins.setDefault('networking.podSubnet', `the pod range mini-kubeadm uses for --cni flannel (--pod-network-cidr sets another)`);
   }
   cfg.apiServer.certSANs = cfg.apiServer.certSANs.map((s) => s.toLowerCase());
+  // kubeadm keeps the union of flag and file, lower-cased and sorted
+  nr.ignorePreflightErrors = [...new Set(nr.ignorePreflightErrors.map((s) => s.toLowerCase()))].sort();
 
   // --- every check, before anything is written ---
   problems.push(...validateInitConfig(cfg, origins, row));

@@ -3,6 +3,7 @@
 
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { RealHost } from '../../src/host/real-host.js';
 import { loadInitConfig, type LoadResult } from '../../src/config/load.js';
 import type { FlagValues } from '../../src/config/flags.js';
@@ -293,3 +294,14 @@ for (const c of roundTrips) {
     assert.equal(cfg.etcd.local?.dataDir, '/var/lib/etcd');
   });
 }
+
+test('the e2e lab\'s init config reads as the lab means it', async (t) => {
+  const lab = readFileSync(new URL('../../../test/e2e/manifests/init-config.yaml', import.meta.url), 'utf8').replaceAll('@K8S_VERSION@', 'v1.37.2');
+  const { cfg, warnings } = await load(t, { config: '/root/init-config.yaml' }, { files: { '/root/init-config.yaml': lab } });
+  assert.deepEqual(warnings, []);
+  assert.equal(cfg.nodeRegistration.criSocket, 'unix:///run/containerd/containerd.sock');
+  assert.equal(cfg.nodeRegistration.imagePullPolicy, 'Never');
+  assert.deepEqual(cfg.nodeRegistration.ignorePreflightErrors, ['systemverification']);
+  assert.equal(cfg.timeouts.kubernetesAPICallMs, 4 * 60_000);
+  assert.deepEqual(cfg.kubeletConfiguration, { cgroupDriver: 'cgroupfs', failCgroupV1: false });
+});
