@@ -40,7 +40,8 @@ export function addFlags(cmd: Command, names: readonly string[]): Command {
 
 /** commander's parsed options, back under their kebab-case flag names */
 export function flagValues(cmd: Command): FlagValues {
-  const opts = cmd.opts() as Record<string, string | boolean | undefined>;
+  // a parent phase command declares the same flags and commander gives them to it: take both
+  const opts = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;
   const out: FlagValues = {};
   for (const f of allFlags()) {
     const key = camel(f.name);
