@@ -16,6 +16,8 @@ export function buildCli(io: Io): Command {
     .description('mini-kubeadm: easily bootstrap a secure Kubernetes control plane, and see how it is done')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // a flag belongs to the command it follows (see bindWorkflow), so each level stops at its subcommand
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   const init: WorkflowSpec<InitContext> = {

@@ -65,7 +65,9 @@ export function phaseTable<C>(phases: readonly Phase<C>[], commandName: string):
 }
 
 export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>): Command {
-  const top = addFlags(new Command(spec.name).description(spec.long ?? spec.short), [...flagsOf(spec.phases), ...spec.extraFlags]);
+  // positional: a flag after `phase X` belongs to X; otherwise the parent (which has the union of
+  // the flags) takes it, and `reset phase cleanup-node --rootfs D` would act on / instead of D
+  const top = addFlags(new Command(spec.name).description(spec.long ?? spec.short), [...flagsOf(spec.phases), ...spec.extraFlags]).enablePositionalOptions();
   top.addHelpText('after', phaseTable(spec.phases, spec.name));
   top.action(async (_opts, cmd: Command) => spec.run(undefined, flagValues(cmd)));
 
@@ -76,7 +78,7 @@ export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>): Comman
 
 /** `phase` with one command per top-level phase; an unknown name is a user error listing the valid ones */
 function phaseGroup<C>(description: string, spec: WorkflowSpec<C>): Command {
-  const group = new Command('phase').description(description).argument('[phase]');
+  const group = new Command('phase').description(description).argument('[phase]').enablePositionalOptions();
   group.action(async (name: string | undefined) => {
     if (name === undefined) {
       group.outputHelp();
@@ -95,7 +97,7 @@ export function bindPhaseAlias<C>(program: Command, spec: WorkflowSpec<C>): void
 
 function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>): Command {
   const desc = phase.long ?? phase.short;
-  const cmd = addFlags(new Command(phase.name).description(desc), flagsOf([phase]));
+  const cmd = addFlags(new Command(phase.name).description(desc), flagsOf([phase])).enablePositionalOptions();
   if (phase.hidden) (cmd as unknown as { _hidden: boolean })._hidden = true;
   if (phase.example) cmd.addHelpText('after', `\nExamples:\n${phase.example}\n`);
   cmd.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
