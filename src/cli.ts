@@ -54,5 +54,18 @@ export function buildCli(io: Io): Command {
       (await import('./commands/version.js')).printVersion(io, flagValues(c) as FlagValues),
     ),
   );
+  inheritSettings(program, program);
   return program;
+}
+
+/**
+ * commander copies the program's settings only into commands made with .command(), not into
+ * those added with addCommand: without this, `reset phase X --help` wrote to process.stdout
+ * and called process.exit (no exitOverride), ending the test process.
+ */
+function inheritSettings(from: Command, cmd: Command): void {
+  for (const sub of cmd.commands) {
+    sub.copyInheritedSettings(from);
+    inheritSettings(from, sub);
+  }
 }

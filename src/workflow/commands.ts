@@ -95,9 +95,12 @@ export function bindPhaseAlias<C>(program: Command, spec: WorkflowSpec<C>): void
   program.addCommand(phaseGroup(`Run a single phase of "${spec.name}" (short for "${spec.name} phase")`, spec));
 }
 
-function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>): Command {
+/** a sub-phase that names no flags of its own takes its parent's (kubeadm's sub-phases have them too) */
+function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>, inherited: readonly string[] = []): Command {
   const desc = phase.long ?? phase.short;
-  const cmd = addFlags(new Command(phase.name).description(desc), flagsOf([phase])).enablePositionalOptions();
+  const own = flagsOf([phase]);
+  const flags = own.length > 0 ? own : inherited;
+  const cmd = addFlags(new Command(phase.name).description(desc), flags).enablePositionalOptions();
   if (phase.hidden) (cmd as unknown as { _hidden: boolean })._hidden = true;
   if (phase.example) cmd.addHelpText('after', `\nExamples:\n${phase.example}\n`);
   cmd.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
@@ -107,7 +110,7 @@ function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>): 
       all.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
       cmd.addCommand(all);
     }
-    for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec));
+    for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec, flags));
   }
   return cmd;
 }
