@@ -59,6 +59,10 @@ export async function runReset(io: Io, target: string | undefined, flags: FlagVa
       removed: [],
       failures: [],
     };
+    // ask before the first phase starts: a terminal reporter's spinner would draw over the
+    // question and swallow the answer (ora discards stdin while it spins); phases ask again as a
+    // guard, which is then a no-op
+    await ctx.confirm();
     try {
       await runPhases(ctx, selected, report);
     } finally {

@@ -11,7 +11,8 @@ export const cleanupNetworkPhase: Phase<ResetContext> = {
   long:
     'Delete the cni-* network namespaces, the cni0, flannel.1 and kube-ipvs0 interfaces, IPVS state, the KUBE-*, CNI-* and FLANNEL* ' +
     'iptables chains (IPv4 and IPv6, legacy and nft) with the rules that jump to them, /var/lib/cni, and the CNI config files the ' +
-    'cluster\'s CNI wrote in /etc/cni/net.d (other programs\' files there stay).',
+    'cluster\'s CNI wrote in /etc/cni/net.d (other programs\' files there stay). Interfaces, namespaces and rules are those of the ' +
+    'network namespace mini-kubeadm runs in; files are taken under --rootfs.',
   flags: ['dry-run', 'rootfs', 'force'],
   async run(ctx) {
     await ctx.confirm();
