@@ -3,7 +3,7 @@
 // apiserver's kubelet client binding where the version has it), as kubeadm's table.
 
 import { randomInt } from 'node:crypto';
-import type { BootstrapToken } from '../../config/types.js';
+import type { BootstrapToken, KubeVersion } from '../../config/types.js';
 import { hasApiserverKubeletClientBinding } from '../../config/versions.js';
 import { UserError } from '../../errors.js';
 import type { KubeObject } from '../client.js';
@@ -42,7 +42,7 @@ export function base64Values(data: Record<string, string | Buffer>): Record<stri
 }
 
 /** the RBAC rows of kubeadm's bootstrap-token phase, for this version */
-export function bootstrapRbacObjects(v: { minor: number; patch: number }): KubeObject[] {
+export function bootstrapRbacObjects(v: KubeVersion): KubeObject[] {
   const objs = [
     clusterRole('kubeadm:get-nodes', [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]),
     clusterRoleBinding('kubeadm:get-nodes', 'kubeadm:get-nodes', [group(BOOTSTRAPPERS)]),
