@@ -9,8 +9,8 @@ export interface Applied {
 }
 
 const CONTROLLED: Record<string, (o: KubeObject) => string> = {
-  Deployment: (o) => `dynamic: the Deployment controller makes a ReplicaSet, which makes ${String((o.spec as { replicas?: number } | undefined)?.replicas ?? 1)} pod(s); the scheduler places them`,
-  DaemonSet: () => 'dynamic: the DaemonSet controller makes one pod on every matching node',
+  Deployment: (o) => `the Deployment controller makes a ReplicaSet, which makes ${String((o.spec as { replicas?: number } | undefined)?.replicas ?? 1)} pod(s); the scheduler places them`,
+  DaemonSet: () => 'the DaemonSet controller makes one pod on every matching node',
 };
 
 export function describeApplied(obj: KubeObject, r: ApplyResult): Applied {
