@@ -31,3 +31,22 @@ export const restart = (host: Host, unit: string) => verb(host, ['restart', unit
 export const start = (host: Host, unit: string) => verb(host, ['start', unit]);
 export const stop = (host: Host, unit: string) => verb(host, ['stop', unit]);
 export const enable = (host: Host, unit: string) => verb(host, ['enable', unit]);
+
+/** Is systemctl there to ask at all (a real systemd, or a stand-in on PATH)? */
+export async function hasSystemctl(host: Host): Promise<boolean> {
+  return (await host.which('systemctl')) !== undefined;
+}
+
+/** Does systemd know this unit (a unit file or a loaded unit)? */
+export async function unitExists(host: Host, unit: string): Promise<boolean> {
+  if (!(await host.which('systemctl'))) return false;
+  const r = await host.run('systemctl', ['list-unit-files', `${unit}.service`, '--no-legend', '--no-pager']);
+  return r.exitCode === 0 && r.stdout.includes(`${unit}.service`);
+}
+
+/** The unit's last journal lines, or undefined when there is no journalctl to ask. */
+export async function journal(host: Host, unit: string, lines = 20): Promise<string | undefined> {
+  if (!(await host.which('journalctl'))) return undefined;
+  const r = await host.run('journalctl', ['-u', unit, '-n', String(lines), '--no-pager', '-o', 'cat'], { timeoutMs: 15_000 });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
