@@ -37,11 +37,15 @@ export async function hasSystemctl(host: Host): Promise<boolean> {
   return (await host.which('systemctl')) !== undefined;
 }
 
-/** Does systemd know this unit (a unit file or a loaded unit)? */
-export async function unitExists(host: Host, unit: string): Promise<boolean> {
-  if (!(await host.which('systemctl'))) return false;
-  const r = await host.run('systemctl', ['list-unit-files', `${unit}.service`, '--no-legend', '--no-pager']);
-  return r.exitCode === 0 && r.stdout.includes(`${unit}.service`);
+/**
+ * Is the unit enabled, disabled, or unknown to systemd? (`is-enabled` only looks, so it also
+ * answers during --dry-run)
+ */
+export async function unitFileState(host: Host, unit: string): Promise<'enabled' | 'disabled' | 'missing' | 'no-systemctl'> {
+  if (!(await host.which('systemctl'))) return 'no-systemctl';
+  const r = await host.run('systemctl', ['is-enabled', `${unit}.service`]);
+  if (r.exitCode === 0) return 'enabled';
+  return /no such file|not found|could not be found/i.test(r.stderr) ? 'missing' : 'disabled';
 }
 
 /** The unit's last journal lines, or undefined when there is no journalctl to ask. */
