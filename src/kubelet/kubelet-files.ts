@@ -23,11 +23,11 @@ export async function writeKubeletFiles(
   host: Host,
   cfg: InitConfig,
   paths: Paths,
-  opts: { hostname?: string } = {},
+  opts: { hostname?: string; ignored?: ReadonlySet<string> } = {},
 ): Promise<WrittenKubeletFiles> {
   const facts = nodeFacts(cfg.kubernetesVersion.minor);
   const [seen, resolved] = await Promise.all([observeNode(host, cfg), systemd.isActive(host, 'systemd-resolved')]);
-  const decisions = decideForNode(cfg, seen, ignoreSet(cfg.nodeRegistration.ignorePreflightErrors));
+  const decisions = decideForNode(cfg, seen, opts.ignored ?? ignoreSet(cfg.nodeRegistration.ignorePreflightErrors));
   const { doc, warnings } = kubeletConfiguration(cfg, facts, { decisions, systemdResolvedActive: resolved, criSocket: cfg.nodeRegistration.criSocket });
 
   await host.mkdir(paths.kubeletDir, 0o700);

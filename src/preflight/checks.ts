@@ -300,6 +300,19 @@ function containerdChecks(): PreflightCheck[] {
       },
     },
     {
+      name: 'ContainerdOOMScoreAdj',
+      ignorable: true,
+      autoFix: 'containerd-oom',
+      fix: () => `set restrict_oom_score_adj = true in the CRI plugin section of ${CONTAINERD_CONFIG}, then: systemctl restart containerd`,
+      run: async (e) => {
+        // CAP_SYS_RESOURCE is bit 24 of CapEff; without it a negative oom_score_adj is refused
+        const status = (await e.host.readText('/proc/self/status')) ?? '';
+        const capEff = /^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1];
+        if (capEff === undefined || (BigInt(`0x${capEff}`) >> 24n) & 1n || e.seen.containerd?.restrictOomScoreAdj === true) return ok;
+        return err(`this root lacks CAP_SYS_RESOURCE (a container or user namespace?) and ${CONTAINERD_CONFIG} does not set restrict_oom_score_adj = true: every pod sandbox would fail ("can't get final child's PID from pipe")`);
+      },
+    },
+    {
       name: 'SandboxImage',
       ignorable: true,
       autoFix: 'containerd-sandbox',

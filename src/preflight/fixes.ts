@@ -9,7 +9,7 @@ import { CONTAINERD_CONFIG, containerdEdits } from '../kubelet/containerd-config
 import { pauseImage } from '../kubelet/flags-env.js';
 import type { NodeDecisions } from '../kubelet/node-decisions.js';
 
-export type FixName = 'ip-forward' | 'bridge-nf' | 'swapoff' | 'containerd-cri' | 'containerd-cgroup' | 'containerd-sandbox';
+export type FixName = 'ip-forward' | 'bridge-nf' | 'swapoff' | 'containerd-cri' | 'containerd-cgroup' | 'containerd-sandbox' | 'containerd-oom';
 
 export interface FixEnv {
   host: Host;
@@ -69,6 +69,7 @@ export const fixes: Record<FixName, (e: FixEnv) => Promise<FixResult>> = {
     const on = decisions.cgroupDriver.value === 'systemd';
     return editContainerd(host, (t) => containerdEdits.setSystemdCgroup(t, on), `SystemdCgroup = ${on}, to match the kubelet's cgroupDriver ${decisions.cgroupDriver.value}`);
   },
+  'containerd-oom': ({ host }) => editContainerd(host, (t) => containerdEdits.setRestrictOomScoreAdj(t, true), 'restrict_oom_score_adj = true'),
   'containerd-sandbox': ({ host, cfg, facts }) => {
     const image = pauseImage(cfg, facts);
     return editContainerd(host, (t) => containerdEdits.setSandboxImage(t, image), `sandbox image = "${image}"`);

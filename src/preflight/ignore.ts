@@ -8,3 +8,8 @@ export function ignoreSet(values: readonly string[]): Set<string> {
 export function isIgnored(ignored: ReadonlySet<string>, checkName: string): boolean {
   return ignored.has('all') || ignored.has(checkName.toLowerCase());
 }
+
+/** The checks this run ignores: the config's nodeRegistration.ignorePreflightErrors plus the flag. */
+export function ignoredChecks(configured: readonly string[], flag: unknown): Set<string> {
+  return ignoreSet([...configured, ...(typeof flag === 'string' ? [flag] : [])]);
+}

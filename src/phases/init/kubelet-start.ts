@@ -9,13 +9,15 @@ export const kubeletStartPhase: Phase<InitContext> = {
   short: 'Write kubelet settings and (re)start the kubelet',
   long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
   flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches', 'ignore-preflight-errors'],
-  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report'>) => {
-    const k = await import('../../kubelet/kubelet-files.js');
+  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags'>) => {
+    const [k, { ignoredChecks }] = await Promise.all([import('../../kubelet/kubelet-files.js'), import('../../preflight/ignore.js')]);
     const { host, paths, report } = ctx;
 
     // kubeadm stops the kubelet first so it never reads a half-written configuration
     await k.stopKubelet(host);
-    const written = await k.writeKubeletFiles(host, ctx.cfg, paths);
+    // the same ignore list preflight used: an ignored Swap check means "let the kubelet run with swap"
+    const ignored = ignoredChecks(ctx.cfg.nodeRegistration.ignorePreflightErrors, ctx.flags['ignore-preflight-errors']);
+    const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored });
     for (const f of written.files) report.result('file', `wrote ${f} (0644)`);
     for (const w of written.warnings) report.warn(w);
 

@@ -10,13 +10,12 @@ export const preflightPhase: Phase<InitContext> = {
   long: 'Run pre-flight checks for kubeadm init.',
   flags: ['config', 'dry-run', 'rootfs', 'kubernetes-version', 'image-repository', 'cri-socket', 'ignore-preflight-errors', 'node-name', 'apiserver-advertise-address', 'apiserver-bind-port', 'pod-network-cidr', 'service-cidr', 'fix'],
   run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags'>) => {
-    const [{ runInitPreflight, preflightFailure }, { ignoreSet }, { realMachineProbe }] = await Promise.all([
+    const [{ runInitPreflight, preflightFailure }, { ignoredChecks }, { realMachineProbe }] = await Promise.all([
       import('../../preflight/run.js'),
       import('../../preflight/ignore.js'),
       import('../../preflight/probe.js'),
     ]);
-    const flag = ctx.flags['ignore-preflight-errors'];
-    const ignored = ignoreSet([...ctx.cfg.nodeRegistration.ignorePreflightErrors, ...(typeof flag === 'string' ? [flag] : [])]);
+    const ignored = ignoredChecks(ctx.cfg.nodeRegistration.ignorePreflightErrors, ctx.flags['ignore-preflight-errors']);
     ctx.report.info('running pre-flight checks');
     const outcome = await runInitPreflight({
       host: ctx.host,
