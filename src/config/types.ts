@@ -4,6 +4,8 @@
 export interface Arg {
   name: string;
   value: string;
+  /** v1 API (1.37): merge into kubeadm's default of the same name instead of replacing it */
+  mergeMethod?: 'append' | 'prepend';
 }
 
 export interface EnvVar {
@@ -87,6 +89,8 @@ export interface LocalEtcd {
 
 export interface ExternalEtcd {
   endpoints: string[];
+  /** v1beta4 (1.35+): separate HTTP endpoints for /metrics and /health */
+  httpEndpoints?: string[];
   caFile: string;
   certFile: string;
   keyFile: string;

@@ -1,15 +1,258 @@
-// Every per-minor difference between Kubernetes 1.29 and 1.37, as one table, so that a new
-// minor is a new row and no other file asks "which minor is this?".
+// Every per-minor difference between Kubernetes 1.29 and 1.37, as tables keyed by minor, so
+// that a new minor is a new row and no other file asks "which minor is this?".
+//
+// Shape: each area owns one table (a `Record<minor, row>`) in its own commented block below;
+// a field that changed inside a minor (a backport) is written `byPatch([[0, old], [13, new]])`:
+// the last step whose patch is <= the target patch wins. `factsFor(version)` resolves every
+// table for one version into one plain object (`facts.images.etcd`, `facts.manifests.argOrder`).
+// To add an area: add its row type and table in a new block, and one line in `factsFor`.
+
+import type { KubeVersion } from './types.js';
 
 export const DEFAULT_KUBERNETES_VERSION = 'v1.37.2';
 export const MIN_SUPPORTED_MINOR = 29;
 export const MAX_SUPPORTED_MINOR = 37;
 
+export type Minor = 29 | 30 | 31 | 32 | 33 | 34 | 35 | 36 | 37;
+export const SUPPORTED_MINORS: readonly Minor[] = [29, 30, 31, 32, 33, 34, 35, 36, 37];
+
+/** A value that changed at patch releases of one minor: [first patch, value] steps, ascending. */
+export interface ByPatch<T> {
+  readonly byPatch: readonly (readonly [number, T])[];
+}
+
+export function byPatch<T>(steps: readonly (readonly [number, T])[]): ByPatch<T> {
+  return { byPatch: steps };
+}
+
+export type PerPatch<T> = T | ByPatch<T>;
+
+/** A table row with every PerPatch field resolved to its plain value. */
+export type Resolved<R> = { readonly [K in keyof R]: R[K] extends PerPatch<infer T> ? T : R[K] };
+
+function isByPatch<T>(v: PerPatch<T>): v is ByPatch<T> {
+  return typeof v === 'object' && v !== null && 'byPatch' in v;
+}
+
+/** Resolves one row for a patch release. */
+export function resolveRow<R extends object>(row: R, patch: number): Resolved<R> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (isByPatch(v as PerPatch<unknown>)) {
+      const steps = (v as ByPatch<unknown>).byPatch;
+      let chosen = steps[0]?.[1];
+      for (const [from, value] of steps) if (from <= patch) chosen = value;
+      out[k] = chosen;
+    } else out[k] = v;
+  }
+  return out as Resolved<R>;
+}
+
+export function isSupportedMinor(minor: number): minor is Minor {
+  return (SUPPORTED_MINORS as readonly number[]).includes(minor);
+}
+
+/** The row of `table` for this version's minor, resolved at its patch. */
+export function rowFor<R extends object>(table: Record<Minor, R>, version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>): Resolved<R> {
+  if (version.major !== 1 || !isSupportedMinor(version.minor)) {
+    throw new RangeError(`Kubernetes ${version.text} is outside the supported minors 1.${MIN_SUPPORTED_MINOR}-1.${MAX_SUPPORTED_MINOR}`);
+  }
+  return resolveRow(table[version.minor], version.patch);
+}
+
+// ---------------------------------------------------------------------------------------
+// Default images (owner: init-manifests). kubeadm's constants.go of each release: the etcd
+// tag of SupportedEtcdVersion for the target minor, CoreDNSVersion, PauseVersion. Steps are
+// the releases checked (source of that patch, or its CHANGELOG); a patch between two steps
+// takes the earlier one.
+// ---------------------------------------------------------------------------------------
+
+export interface ImageRow {
+  /** registry.k8s.io/etcd:TAG */
+  etcd: PerPatch<string>;
+  /** registry.k8s.io/coredns/coredns:TAG */
+  coredns: PerPatch<string>;
+  /** registry.k8s.io/pause:TAG */
+  pause: PerPatch<string>;
+}
+
+export const IMAGE_ROWS: Record<Minor, ImageRow> = {
+  29: { etcd: byPatch([[0, '3.5.10-0'], [3, '3.5.12-0'], [15, '3.5.16-0']]), coredns: 'v1.11.1', pause: '3.9' },
+  30: { etcd: byPatch([[0, '3.5.12-0'], [14, '3.5.15-0']]), coredns: byPatch([[0, 'v1.11.1'], [5, 'v1.11.3']]), pause: '3.9' },
+  31: { etcd: byPatch([[0, '3.5.15-0'], [14, '3.5.24-0']]), coredns: byPatch([[0, 'v1.11.1'], [1, 'v1.11.3']]), pause: '3.10' },
+  32: { etcd: byPatch([[0, '3.5.16-0'], [11, '3.5.24-0']]), coredns: 'v1.11.3', pause: '3.10' },
+  33: { etcd: byPatch([[0, '3.5.21-0'], [7, '3.5.24-0']]), coredns: 'v1.12.0', pause: '3.10' },
+  34: { etcd: byPatch([[0, '3.6.4-0'], [2, '3.6.5-0']]), coredns: 'v1.12.1', pause: '3.10.1' },
+  35: { etcd: '3.6.6-0', coredns: 'v1.13.1', pause: '3.10.1' },
+  36: { etcd: '3.6.8-0', coredns: 'v1.14.2', pause: '3.10.2' },
+  37: { etcd: '3.7.0-0', coredns: 'v1.14.6', pause: '3.10.2' },
+};
+
+// ---------------------------------------------------------------------------------------
+// Static-pod manifests (owner: init-manifests). kubeadm's phases/controlplane/{manifests,
+// volumes}.go, phases/etcd/local.go, util/staticpod/utils.go, util/arguments.go.
+// ---------------------------------------------------------------------------------------
+
+/** The HTTP paths of a pod's probes; readiness absent = no readiness probe. */
+export interface ProbePaths {
+  liveness: string;
+  readiness?: string;
+  startup: string;
+}
+
+export interface ManifestRow {
+  /**
+   * 'sorted': defaults and extraArgs together, sorted by name then value (an extraArg drops
+   * the default of that name). 'defaults-then-extra': defaults sorted, then the extraArgs in
+   * the user's order (1.36.0; backports 1.32.13, 1.33.9, 1.34.4, 1.35.1).
+   */
+  argOrder: PerPatch<'sorted' | 'defaults-then-extra'>;
+  /** extraArgs may carry mergeMethod append/prepend (v1 API, 1.37) */
+  argMergeMethod: boolean;
+  /**
+   * 'filter-extra-arg' (1.29): authorization-mode always set, in the extraArgs, to the user's
+   * valid modes or Node,RBAC. 'default-unless-authz-config' (1.30+): a default, omitted when
+   * the extraArgs give authorization-config.
+   */
+  authorizationMode: 'filter-extra-arg' | 'default-unless-authz-config';
+  /** host directories mounted (read-only) into kube-apiserver and kube-controller-manager when they exist */
+  caBundleDirs: readonly string[];
+  /** kube-controller-manager mounts the flexvolume plugin dir read-write */
+  flexVolumeDir: boolean;
+  /** containers declare port "probe-port" and probes name it; otherwise probes use the number */
+  namedProbePort: boolean;
+  schedulerProbes: ProbePaths;
+  etcdProbes: ProbePaths;
+  /**
+   * etcd's corrupt-check/progress-notify flags: 'experimental' (--experimental-*),
+   * 'by-etcd-version' (--feature-gates/--watch-... when the etcd tag is >= 3.6.0), 'modern'.
+   */
+  etcdFlagStyle: 'experimental' | 'by-etcd-version' | 'modern';
+}
+
+const CA_DIRS_ETC_PKI = ['/etc/pki', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates', '/etc/ca-certificates'] as const;
+const CA_DIRS_SPLIT_PKI = ['/etc/pki/ca-trust', '/etc/pki/tls/certs', '/etc/ca-certificates', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates'] as const;
+const SCHED_HEALTHZ: ProbePaths = { liveness: '/healthz', startup: '/healthz' };
+const SCHED_LIVEZ: ProbePaths = { liveness: '/livez', readiness: '/readyz', startup: '/livez' };
+const ETCD_HEALTH: ProbePaths = { liveness: '/health?exclude=NOSPACE&serializable=true', startup: '/health?serializable=false' };
+const ETCD_LIVEZ: ProbePaths = { liveness: '/livez', readiness: '/readyz', startup: '/readyz' };
+
+export const MANIFEST_ROWS: Record<Minor, ManifestRow> = {
+  29: { argOrder: 'sorted', argMergeMethod: false, authorizationMode: 'filter-extra-arg', caBundleDirs: CA_DIRS_ETC_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_HEALTHZ, etcdProbes: ETCD_HEALTH, etcdFlagStyle: 'experimental' },
+  30: { argOrder: 'sorted', argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_ETC_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_HEALTHZ, etcdProbes: ETCD_HEALTH, etcdFlagStyle: 'experimental' },
+  31: { argOrder: 'sorted', argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_HEALTHZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'experimental' },
+  32: { argOrder: byPatch([[0, 'sorted'], [13, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'experimental' },
+  33: { argOrder: byPatch([[0, 'sorted'], [9, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'experimental' },
+  34: { argOrder: byPatch([[0, 'sorted'], [4, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'by-etcd-version' },
+  35: { argOrder: byPatch([[0, 'sorted'], [1, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'by-etcd-version' },
+  36: { argOrder: 'defaults-then-extra', argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: false, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'modern' },
+  37: { argOrder: 'defaults-then-extra', argMergeMethod: true, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: false, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'modern' },
+};
+
+// ---------------------------------------------------------------------------------------
+// Lookups
+// ---------------------------------------------------------------------------------------
+
+export interface Facts {
+  version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>;
+  images: Resolved<ImageRow>;
+  manifests: Resolved<ManifestRow>;
+  node: NodeMinorFacts;
+}
+
+/** Everything that depends on the target version, resolved for one version. */
+export function factsFor(version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>): Facts {
+  return {
+    version,
+    images: rowFor(IMAGE_ROWS, version),
+    manifests: rowFor(MANIFEST_ROWS, version),
+    node: rowFor(NODE_ROWS, version),
+  };
+}
+
+/** The default images of a version: what kubeadm's `config images list` names by tag. */
+export function defaultImageTags(version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>): Resolved<ImageRow> {
+  return rowFor(IMAGE_ROWS, version);
+}
+
 // ---------------------------------------------------------------------------------------------
-// Node side (preflight, kubelet-start, wait-control-plane, kubelet-finalize): one row per
-// minor. Kept apart from the main table above so the two blocks merge without conflicts.
+// Configuration API, per minor (owned by the config work: config/load.ts and friends read it).
+// One row per target minor: which kubeadm config API versions a file may use, which one
+// kubeadm of that minor writes (config print init-defaults, the kubeadm-config ConfigMap), the
+// encryption algorithms it knows and its feature gates with their defaults.
+// ---------------------------------------------------------------------------------------------
+
+export type KubeadmApiVersion = 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4' | 'kubeadm.k8s.io/v1';
+
+/** ok: read silently; deprecated: read with a warning; experimental: read with a warning; rejected: an error */
+export type ApiVersionStatus = 'ok' | 'deprecated' | 'experimental' | 'rejected';
+
+export type EncryptionAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384';
+
+export interface ConfigApiRow {
+  minor: number;
+  /** how a --config file of each API version is treated when this minor is the target */
+  reads: Record<KubeadmApiVersion, ApiVersionStatus>;
+  /** the version kubeadm of this minor writes: config print init-defaults, kubeadm-config */
+  writes: KubeadmApiVersion;
+  /** kubeadm-config's ClusterConfiguration carries certificate validity, encryptionAlgorithm and proxy {} */
+  clusterConfigHasV1beta4Fields: boolean;
+  encryptionAlgorithms: readonly EncryptionAlgorithmName[];
+  /** kubeadm's feature gates of this minor and their defaults */
+  featureGates: Readonly<Record<string, boolean>>;
+}
+
+const RSA = ['RSA-2048', 'RSA-3072', 'RSA-4096'] as const;
+const V1BETA3_ERA = { 'kubeadm.k8s.io/v1beta3': 'ok', 'kubeadm.k8s.io/v1beta4': 'ok', 'kubeadm.k8s.io/v1': 'rejected' } as const;
+const V1BETA4_ERA = { 'kubeadm.k8s.io/v1beta3': 'deprecated', 'kubeadm.k8s.io/v1beta4': 'ok', 'kubeadm.k8s.io/v1': 'rejected' } as const;
+
+export const CONFIG_API_BY_MINOR: readonly ConfigApiRow[] = [
+  { minor: 29, reads: V1BETA3_ERA, writes: 'kubeadm.k8s.io/v1beta3', clusterConfigHasV1beta4Fields: false,
+    encryptionAlgorithms: ['RSA-2048', 'ECDSA-P256'],
+    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false } },
+  { minor: 30, reads: V1BETA3_ERA, writes: 'kubeadm.k8s.io/v1beta3', clusterConfigHasV1beta4Fields: false,
+    encryptionAlgorithms: ['RSA-2048', 'ECDSA-P256'],
+    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false, WaitForAllControlPlaneComponents: false } },
+  { minor: 31, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
+    encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
+    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false } },
+  { minor: 32, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
+    encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
+    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false } },
+  { minor: 33, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
+    encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true } },
+  { minor: 34, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
+    encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true } },
+  { minor: 35, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
+    encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false } },
+  { minor: 36, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
+    encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
+    featureGates: { NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false } },
+  { minor: 37,
+    reads: { 'kubeadm.k8s.io/v1beta3': 'rejected', 'kubeadm.k8s.io/v1beta4': 'ok', 'kubeadm.k8s.io/v1': 'experimental' },
+    writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
+    encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
+    featureGates: { RootlessControlPlane: false } },
+];
+
+/** the row for a supported minor; callers validate the version first */
+export function configApiRow(minor: number): ConfigApiRow {
+  const row = CONFIG_API_BY_MINOR.find((r) => r.minor === minor);
+  if (!row) throw new Error(`internal: no config API row for Kubernetes 1.${minor} in config/versions.ts`);
+  return row;
+}
+// --------------------------------- end of the configuration API block ----------------------------
+
+
+// ---------------------------------------------------------------------------------------------
+// Node side (owner: init-node): preflight, kubelet-start, wait-control-plane, kubelet-finalize.
 // Each row is the previous one plus what changed in that minor (kubeadm-spec.md, "Per-minor
-// differences"), so the diff between rows reads as kubeadm's changelog.
+// differences"), so the diff between rows reads as kubeadm's changelog. The pause image comes
+// from IMAGE_ROWS and kubeadm-flags.env's argument order from MANIFEST_ROWS.argOrder (kubeadm
+// builds both with the same ArgumentsToCommand).
 // ---------------------------------------------------------------------------------------------
 
 export interface ExecutableCheck {
@@ -47,14 +290,6 @@ export interface NodeMinorFacts {
   kernelRecommended?: readonly string[];
   /** SystemVerification: cgroup v1 is reported (1.32+: warning; an error when the kubelet fails on it) */
   cgroupV1Reported: boolean;
-  /** TODO(versions): the main table's pause tag replaces this once it lands */
-  pauseTag: string;
-  /**
-   * first patch whose kubeadm-flags.env keeps kubeletExtraArgs in the user's order after the
-   * sorted defaults (undefined: never in this minor, all flags sorted together). TODO(versions):
-   * the same fact as the main table's flag-order row; use that one once it lands.
-   */
-  extraArgsInUserOrderFromPatch: number | undefined;
 }
 
 const NODE_29: NodeMinorFacts = {
@@ -80,8 +315,6 @@ const NODE_29: NodeMinorFacts = {
   bridgeNfIsError: true,
   kernelMinimum: '3.10',
   cgroupV1Reported: false,
-  pauseTag: '3.9',
-  extraArgsInUserOrderFromPatch: undefined,
 };
 const NODE_30: NodeMinorFacts = { ...NODE_29, kubeletLoggingText: true, bridgeNfIsError: false };
 const NODE_31: NodeMinorFacts = {
@@ -89,7 +322,6 @@ const NODE_31: NodeMinorFacts = {
   kubeletFinalizeSubphases: ['enable-client-cert-rotation', 'experimental-cert-rotation'],
   kubeletFinalizeDeprecated: 'experimental-cert-rotation',
   executables: NODE_30.executables.map((e) => (e.name === 'crictl' ? { ...e, mandatory: false } : e)),
-  pauseTag: '3.10',
 };
 const NODE_32: NodeMinorFacts = {
   ...NODE_31,
@@ -99,7 +331,6 @@ const NODE_32: NodeMinorFacts = {
   executables: NODE_31.executables.filter((e) => e.name !== 'crictl' && e.name !== 'conntrack'),
   kernelMinimum: '4.19',
   cgroupV1Reported: true,
-  extraArgsInUserOrderFromPatch: 13,
 };
 const NODE_33: NodeMinorFacts = {
   ...NODE_32,
@@ -109,21 +340,18 @@ const NODE_33: NodeMinorFacts = {
     { name: 'mount', mandatory: true },
     { name: 'cp', mandatory: true },
   ],
-  extraArgsInUserOrderFromPatch: 9,
 };
 const NODE_34: NodeMinorFacts = {
   ...NODE_33,
   flagsEnvRuntimeEndpoint: false,
   instanceConfig: true,
   kernelRecommended: ['5.4', '5.10', '5.15', '6'],
-  pauseTag: '3.10.1',
-  extraArgsInUserOrderFromPatch: 4,
 };
-const NODE_35: NodeMinorFacts = { ...NODE_34, flagsEnvPauseImage: false, kubeletFailsOnCgroupV1: true, extraArgsInUserOrderFromPatch: 1 };
-const NODE_36: NodeMinorFacts = { ...NODE_35, pauseTag: '3.10.2', extraArgsInUserOrderFromPatch: 0 };
+const NODE_35: NodeMinorFacts = { ...NODE_34, flagsEnvPauseImage: false, kubeletFailsOnCgroupV1: true };
+const NODE_36: NodeMinorFacts = { ...NODE_35 };
 const NODE_37: NodeMinorFacts = { ...NODE_36 };
 
-const NODE_FACTS: Readonly<Record<number, NodeMinorFacts>> = {
+export const NODE_ROWS: Record<Minor, NodeMinorFacts> = {
   29: NODE_29,
   30: NODE_30,
   31: NODE_31,
@@ -135,8 +363,12 @@ const NODE_FACTS: Readonly<Record<number, NodeMinorFacts>> = {
   37: NODE_37,
 };
 
-/** The node-side facts of a minor; outside 1.29–1.37 the nearest supported row. */
+/**
+ * The node-side facts of a minor. Outside 1.29–1.37 the nearest supported row: an installed
+ * kubelet (whose minor decides failCgroupV1) may be newer or older than the table.
+ */
 export function nodeFacts(minor: number): NodeMinorFacts {
-  const m = Math.min(Math.max(minor, MIN_SUPPORTED_MINOR), MAX_SUPPORTED_MINOR);
-  return NODE_FACTS[m]!;
+  const m = Math.min(Math.max(minor, MIN_SUPPORTED_MINOR), MAX_SUPPORTED_MINOR) as Minor;
+  return NODE_ROWS[m];
 }
+// --------------------------------- end of the node side block ---------------------------------

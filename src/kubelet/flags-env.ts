@@ -2,7 +2,7 @@
 // 10-kubeadm.conf drop-in as $KUBELET_KUBEADM_ARGS (per minor: which flags, and their order).
 
 import type { Arg, InitConfig } from '../config/types.js';
-import type { NodeMinorFacts } from '../config/versions.js';
+import { defaultImageTags, rowFor, MANIFEST_ROWS, type NodeMinorFacts } from '../config/versions.js';
 
 const byNameThenValue = (a: Arg, b: Arg) => (a.name === b.name ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.name < b.name ? -1 : 1);
 
@@ -14,9 +14,9 @@ export function argumentsToCommand(base: readonly Arg[], extra: readonly Arg[], 
   return args.map((a) => `--${a.name}=${a.value}`);
 }
 
-/** The pause image kubeadm names for the target minor under the configured repository. */
-export function pauseImage(cfg: InitConfig, facts: NodeMinorFacts): string {
-  return `${cfg.imageRepository}/pause:${facts.pauseTag}`;
+/** The pause image kubeadm names for the target version under the configured repository. */
+export function pauseImage(cfg: InitConfig): string {
+  return `${cfg.imageRepository}/pause:${defaultImageTags(cfg.kubernetesVersion).pause}`;
 }
 
 /** The node name the kubelet registers with: --node-name, unless kubeletExtraArgs overrides it. */
@@ -29,7 +29,7 @@ export function kubeletNodeName(cfg: InitConfig): string {
 export function kubeletBaseFlags(cfg: InitConfig, facts: NodeMinorFacts, hostname: string): Arg[] {
   const flags: Arg[] = [];
   if (facts.flagsEnvRuntimeEndpoint) flags.push({ name: 'container-runtime-endpoint', value: cfg.nodeRegistration.criSocket });
-  if (facts.flagsEnvPauseImage) flags.push({ name: 'pod-infra-container-image', value: pauseImage(cfg, facts) });
+  if (facts.flagsEnvPauseImage) flags.push({ name: 'pod-infra-container-image', value: pauseImage(cfg) });
   const nodeName = kubeletNodeName(cfg);
   if (nodeName !== hostname.trim().toLowerCase()) flags.push({ name: 'hostname-override', value: nodeName });
   return flags;
@@ -42,8 +42,8 @@ function goQuote(s: string): string {
 
 /** The whole file: KUBELET_KUBEADM_ARGS="..." and a newline. */
 export function kubeadmFlagsEnv(cfg: InitConfig, facts: NodeMinorFacts, hostname: string): string {
-  const patch = cfg.kubernetesVersion.patch;
-  const inUserOrder = facts.extraArgsInUserOrderFromPatch !== undefined && patch >= facts.extraArgsInUserOrderFromPatch;
+  // the same ArgumentsToCommand kubeadm uses for static-pod flags, so the same order rule
+  const inUserOrder = rowFor(MANIFEST_ROWS, cfg.kubernetesVersion).argOrder === 'defaults-then-extra';
   const args = argumentsToCommand(kubeletBaseFlags(cfg, facts, hostname), cfg.nodeRegistration.kubeletExtraArgs, inUserOrder);
   return `KUBELET_KUBEADM_ARGS=${goQuote(args.join(' '))}\n`;
 }

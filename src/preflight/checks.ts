@@ -317,9 +317,9 @@ function containerdChecks(): PreflightCheck[] {
       ignorable: true,
       autoFix: 'containerd-sandbox',
       fixWarnings: true,
-      fix: (e) => `set sandbox_image = "${pauseImage(e.cfg, e.facts)}" in the CRI plugin section of ${CONTAINERD_CONFIG}, then: systemctl restart containerd`,
+      fix: (e) => `set sandbox_image = "${pauseImage(e.cfg)}" in the CRI plugin section of ${CONTAINERD_CONFIG}, then: systemctl restart containerd`,
       run: async (e) => {
-        const want = pauseImage(e.cfg, e.facts);
+        const want = pauseImage(e.cfg);
         const have = e.seen.containerd?.sandboxImage;
         if (have === undefined) return warn(`${CONTAINERD_CONFIG} does not set the sandbox image; containerd's built-in default may differ from ${want}, the pause image of Kubernetes 1.${e.cfg.kubernetesVersion.minor}`);
         return have === want ? ok : warn(`containerd's sandbox image "${have}" differs from "${want}", the pause image of Kubernetes 1.${e.cfg.kubernetesVersion.minor}`);

@@ -70,8 +70,8 @@ export const fixes: Record<FixName, (e: FixEnv) => Promise<FixResult>> = {
     return editContainerd(host, (t) => containerdEdits.setSystemdCgroup(t, on), `SystemdCgroup = ${on}, to match the kubelet's cgroupDriver ${decisions.cgroupDriver.value}`);
   },
   'containerd-oom': ({ host }) => editContainerd(host, (t) => containerdEdits.setRestrictOomScoreAdj(t, true), 'restrict_oom_score_adj = true'),
-  'containerd-sandbox': ({ host, cfg, facts }) => {
-    const image = pauseImage(cfg, facts);
+  'containerd-sandbox': ({ host, cfg }) => {
+    const image = pauseImage(cfg);
     return editContainerd(host, (t) => containerdEdits.setSandboxImage(t, image), `sandbox image = "${image}"`);
   },
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway Kubernetes node made of Linux namespaces on this machine.
-#   node.sh up                   create the node (binaries, images imported, kubelet enabled)
+#   node.sh up [--no-images]     create the node (binaries, images imported, kubelet enabled)
 #   node.sh exec [-e K=V] -- CMD run CMD inside the node as root (its PATH, HOME=/root)
 #   node.sh status               show whether the node runs, its pid, its units
 #   node.sh logs [UNIT]          print kubelet/containerd/init logs
@@ -94,10 +94,11 @@ prepare_cgroups() {
 }
 
 cmd_up() {
+  local import=1; [[ ${1:-} == --no-images ]] && import=0
   if pid1 >/dev/null; then die "node $NODE already runs (pid $(pid1)); run: node.sh down"; fi
   [[ -e $STATE ]] && cmd_down
-  local t0=$SECONDS images
-  images=$(bash "$E2E_DIR/lib/images.sh")
+  local t0=$SECONDS images=""
+  ((import)) && images=$(bash "$E2E_DIR/lib/images.sh")
   prepare_state
   prepare_cgroups
   # PID 1 of the node; the wrapper joins the node's cgroups first, so the cgroup
@@ -114,7 +115,8 @@ cmd_up() {
   echo "$p" > "$STATE/pid1"
   for i in $(seq 300); do [[ -e /proc/$p/root/run/mkl/ready ]] && break; [[ -d /proc/$p ]] || break; sleep 0.1; done
   [[ -e /proc/$p/root/run/mkl/ready ]] || { cat "$STATE/init.log" >&2; die "node did not become ready (log above)"; }
-  log "node up (pid $p, ip $NODE_IP) in $((SECONDS - t0))s; importing images"
+  log "node up (pid $p, ip $NODE_IP) in $((SECONDS - t0))s"
+  ((import)) || return 0
   local tar ref
   while read -r ref tar; do
     cmd_exec -- ctr -n k8s.io images import - < "$images/$tar" >/dev/null \

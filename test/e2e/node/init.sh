@@ -19,6 +19,7 @@ mount -t overlay overlay -o "lowerdir=/usr,upperdir=$S/usr/upper,workdir=$S/usr/
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 mkdir -p /run/lock /run/mkl/state /run/netns
 mount --bind "$S" /run/mkl/state
+S=/run/mkl/state   # the state dir itself is hidden once /var/lib is replaced
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
 # per-node directories replace the host's (/var/lib: kubelet, etcd, containerd, cni;
 # /var/log: pods, containers; /opt: cni/bin; /root: a fresh home, e.g. ~/.kube)
@@ -33,6 +34,11 @@ for f in "$S"/sysctl/*; do
 done
 # the node's own cgroup tree: this process sits in the node's cgroup on the host and in
 # its own cgroup namespace, so fresh mounts show that cgroup as the root
+# a fresh sysfs shows the node's network namespace (/sys/class/net = the node's links);
+# the copies of the host's /sys mounts go first (this namespace is private: the host's
+# mounts are not touched), so no stale cgroup mount shadows the node's own
+umount -R /sys 2>/dev/null || umount -l /sys
+mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
 mount -t tmpfs -o mode=0755,nosuid,nodev,noexec tmpfs /sys/fs/cgroup
 while read -r mp fstype opts; do
   mkdir -p "$mp"
@@ -54,6 +60,8 @@ echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables
 echo 1 > /proc/sys/net/bridge/bridge-nf-call-ip6tables
 
 # --- services ---------------------------------------------------------------
+# the stand-in answers systemctl, so say what sd_booted() checks (as a systemd host would)
+mkdir -p /run/systemd/system
 mkdir -p /run/mkl/units/containerd /run/mkl/units/kubelet
 # as after `apt install containerd` and `systemctl enable --now kubelet`: both enabled and
 # started; the kubelet crash-loops until init writes its configuration
