@@ -27,7 +27,9 @@ export const kubeletStartPhase: Phase<InitContext> = {
     if (d.failCgroupV1) report.info(`set failCgroupV1: false in ${paths.kubeletConfigFile} (kubeadm does not): ${d.failCgroupV1.reason}`);
 
     const outcome = await k.restartKubelet(host, paths);
-    if (outcome.kind === 'restarted') {
+    if (outcome.kind === 'restarted' && host.dryRun) {
+      report.info('would restart the kubelet (systemctl daemon-reload, systemctl restart kubelet)');
+    } else if (outcome.kind === 'restarted') {
       report.info('started the kubelet (systemctl daemon-reload, systemctl restart kubelet); it now runs the static pods in ' + paths.manifestsDir);
     } else if (outcome.kind === 'no-systemctl') {
       report.warn(`no systemctl on this node: the kubelet must be started by hand with: ${outcome.how}`);
