@@ -64,7 +64,6 @@ async function makeNode(t: TestContext, api: ApiServer, over: (c: InitConfig) =>
   }
   await host.writeFile(paths.pki('sa.key'), api.caKey, 0o600);
   await host.writeFile(paths.pki('sa.pub'), 'public key\n', 0o600);
-  await host.writeFile(paths.kubeletConfigFile, 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n', 0o644);
   const report = new MemoryReporter();
   let client: Promise<KubeClient> | undefined;
   const ctx: InitContext = { cfg, opts: testRunOptions(), paths, host, report, flags, state: new Map(), kube: () => (client ??= connect(ctx)) };

@@ -22,7 +22,6 @@ test('dry run: upload-config, mark-control-plane, bootstrap-token and addon only
   const cfg = testConfig((c) => (c.bootstrapTokens[0]!.token = 'abcdef.0123456789abcdef'));
   const paths = nodePaths({ certificatesDir: cfg.certificatesDir, kubeconfigDir: '/etc/kubernetes' });
   await real.writeFile(paths.kubeconfig('admin'), ADMIN, 0o600);
-  await real.writeFile(paths.kubeletConfigFile, 'kind: KubeletConfiguration\n', 0o644);
   const host = new DryRunHost(real);
   const report = new MemoryReporter();
   let client: Promise<KubeClient> | undefined;

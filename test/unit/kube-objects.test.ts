@@ -10,6 +10,9 @@ import { kubeadmConfigObjects } from '../../src/kube/objects/kubeadm-config.js';
 import { bootstrapRbacObjects, tokenSecret, parseToken, generateToken, TOKEN_PATTERN } from '../../src/kube/objects/bootstrap-token.js';
 import { clusterInfoKubeconfig } from '../../src/kube/objects/cluster-info.js';
 import { configMapChecksum } from '../../src/kube/objects/config-hash.js';
+import { kubeletConfigObjects } from '../../src/kube/objects/kubelet-config.js';
+import { kubeletConfiguration, renderKubeletConfiguration } from '../../src/kubelet/kubelet-config.js';
+import { factsFor } from '../../src/config/versions.js';
 import { caCertHash } from '../../src/kube/objects/join.js';
 import { corednsObjects } from '../../src/addons/coredns.js';
 import { kubeProxyObjects } from '../../src/addons/kube-proxy.js';
@@ -88,9 +91,13 @@ for (const version of REFERENCE_VERSIONS) {
     assert.equal(cm.metadata.annotations?.['kubeadm.kubernetes.io/component-config.hash'], ref.metadata.annotations?.['kubeadm.kubernetes.io/component-config.hash']);
   });
 
-  test(`${version}: the component-config hash of kubelet-config is kubeadm's`, () => {
+  test(`${version}: kubelet-config, its hash, Role and RoleBinding equal kubeadm's`, async () => {
+    const cfg = cfgFor(version);
     const ref = referenceObject(version, 'ConfigMap', 'kubelet-config');
     assert.equal(configMapChecksum(ref.data as Record<string, string>), ref.metadata.annotations?.['kubeadm.kubernetes.io/component-config.hash']);
+    const ours = kubeletConfigObjects(await renderKubeletConfiguration(kubeletConfiguration(cfg, factsFor(v).node).doc), false);
+    assert.deepEqual(prune(ours[0]), prune(ref));
+    for (const o of ours.slice(1)) assert.deepEqual(normalise(o), normalise(referenceObject(version, o.kind, o.metadata.name)), key(o));
   });
 
   test(`${version}: cluster-info's kubeconfig is written as kubeadm writes it`, () => {

@@ -9,13 +9,7 @@ import { BOOTSTRAPPERS, NODES, getNamed, group, role, roleBinding } from './rbac
 
 export const CRI_SOCKET_ANNOTATION = 'kubeadm.alpha.kubernetes.io/cri-socket';
 
-/**
- * The document itself comes from src/kubelet/ (another issue). The function this module wants
- * from there: `kubeletConfigDocument(cfg: InitConfig, target: 'configmap'): string`, the
- * KubeletConfiguration as kubeadm serializes it for the ConfigMap (containerRuntimeEndpoint
- * "" and no node-local resolvConf from 1.34/1.37.1). Until it lands the phase uploads the
- * node's /var/lib/kubelet/config.yaml, which kubelet-start wrote from the same configuration.
- */
+/** `document` is the KubeletConfiguration as src/kubelet/kubelet-config.ts renders it for the cluster */
 export function kubeletConfigObjects(document: string, userSupplied: boolean): KubeObject[] {
   const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubelet-config', namespace: 'kube-system' }, data: { kubelet: document } };
   return [

@@ -4,7 +4,7 @@
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
 
-type Ctx = Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'kube'>;
+type Ctx = Pick<InitContext, 'cfg' | 'report' | 'kube'>;
 
 async function uploadKubeadm(ctx: Ctx): Promise<void> {
   const { kubeadmConfigObjects } = await import('../../kube/objects/kubeadm-config.js');
@@ -16,11 +16,12 @@ async function uploadKubelet(ctx: Ctx): Promise<void> {
   const { kubeletConfigObjects, CRI_SOCKET_ANNOTATION } = await import('../../kube/objects/kubelet-config.js');
   const { applyAll } = await import('../../kube/apply.js');
   const { writesCriSocketAnnotation } = await import('../../config/versions.js');
-  const { HostError } = await import('../../errors.js');
-  // TODO(kubelet): use kubeletConfigDocument(cfg, 'configmap') from src/kubelet/ once it lands
-  const file = ctx.paths.kubeletConfigFile;
-  const document = await ctx.host.readText(file);
-  if (document === undefined) throw new HostError('NO_KUBELET_CONFIG', `${file} does not exist, so there is no kubelet configuration to upload`, 'run "mini-kubeadm init phase kubelet-start" first');
+  const { factsFor } = await import('../../config/versions.js');
+  const { kubeletConfiguration, renderKubeletConfiguration } = await import('../../kubelet/kubelet-config.js');
+  // the cluster-wide KubeletConfiguration, without what only this node's config.yaml carries
+  const { doc, warnings } = kubeletConfiguration(ctx.cfg, factsFor(ctx.cfg.kubernetesVersion).node);
+  for (const w of warnings) ctx.report.warn(w);
+  const document = await renderKubeletConfiguration(doc);
   const client = await ctx.kube();
   for (const r of await applyAll(client, kubeletConfigObjects(document, ctx.cfg.kubeletConfiguration !== undefined))) ctx.report.result(r.kind, r.message);
 
