@@ -44,7 +44,7 @@ export class DryRunHost implements Host {
     for (const w of this.written.keys()) {
       if (w.startsWith(prefix)) names.add(w.slice(prefix.length).split('/')[0]!);
     }
-    return [...names].sort();
+    return [...names].filter((n) => !this.isRemoved(`${prefix}${n}`)).sort();
   }
 
   async writeFile(p: string, data: string | Buffer, mode: number): Promise<void> {
