@@ -4,6 +4,8 @@
 export interface Arg {
   name: string;
   value: string;
+  /** v1 API (1.37): merge into kubeadm's default of the same name instead of replacing it */
+  mergeMethod?: 'append' | 'prepend';
 }
 
 export interface EnvVar {

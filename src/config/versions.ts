@@ -1,19 +1,161 @@
-// Every per-minor difference between Kubernetes 1.29 and 1.37, as one table, so that a new
-// minor is a new row and no other file asks "which minor is this?".
+// Every per-minor difference between Kubernetes 1.29 and 1.37, as tables keyed by minor, so
+// that a new minor is a new row and no other file asks "which minor is this?".
+//
+// Shape: each area owns one table (a `Record<minor, row>`) in its own commented block below;
+// a field that changed inside a minor (a backport) is written `byPatch([[0, old], [13, new]])`:
+// the last step whose patch is <= the target patch wins. `factsFor(version)` resolves every
+// table for one version into one plain object (`facts.images.etcd`, `facts.manifests.argOrder`).
+// To add an area: add its row type and table in a new block, and one line in `factsFor`.
+
+import type { EncryptionAlgorithm, KubeVersion } from './types.js';
 
 export const DEFAULT_KUBERNETES_VERSION = 'v1.37.2';
 export const MIN_SUPPORTED_MINOR = 29;
 export const MAX_SUPPORTED_MINOR = 37;
 
-// ---------------------------------------------------------------------------------------------
-// Certificates and kubeconfigs (pki/, kubeconfig/): kubeadm-spec.md "Certificates",
-// "kubeconfig files" and the per-minor rows on validity, algorithms, apiserver-kubelet-client O
-// and kubelet.conf's server.
-// ---------------------------------------------------------------------------------------------
+export type Minor = 29 | 30 | 31 | 32 | 33 | 34 | 35 | 36 | 37;
+export const SUPPORTED_MINORS: readonly Minor[] = [29, 30, 31, 32, 33, 34, 35, 36, 37];
 
-import type { EncryptionAlgorithm, KubeVersion } from './types.js';
+/** A value that changed at patch releases of one minor: [first patch, value] steps, ascending. */
+export interface ByPatch<T> {
+  readonly byPatch: readonly (readonly [number, T])[];
+}
 
-export interface PkiFacts {
+export function byPatch<T>(steps: readonly (readonly [number, T])[]): ByPatch<T> {
+  return { byPatch: steps };
+}
+
+export type PerPatch<T> = T | ByPatch<T>;
+
+/** A table row with every PerPatch field resolved to its plain value. */
+export type Resolved<R> = { readonly [K in keyof R]: R[K] extends PerPatch<infer T> ? T : R[K] };
+
+function isByPatch<T>(v: PerPatch<T>): v is ByPatch<T> {
+  return typeof v === 'object' && v !== null && 'byPatch' in v;
+}
+
+/** Resolves one row for a patch release. */
+export function resolveRow<R extends object>(row: R, patch: number): Resolved<R> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (isByPatch(v as PerPatch<unknown>)) {
+      const steps = (v as ByPatch<unknown>).byPatch;
+      let chosen = steps[0]?.[1];
+      for (const [from, value] of steps) if (from <= patch) chosen = value;
+      out[k] = chosen;
+    } else out[k] = v;
+  }
+  return out as Resolved<R>;
+}
+
+export function isSupportedMinor(minor: number): minor is Minor {
+  return (SUPPORTED_MINORS as readonly number[]).includes(minor);
+}
+
+/** The row of `table` for this version's minor, resolved at its patch. */
+export function rowFor<R extends object>(table: Record<Minor, R>, version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>): Resolved<R> {
+  if (version.major !== 1 || !isSupportedMinor(version.minor)) {
+    throw new RangeError(`Kubernetes ${version.text} is outside the supported minors 1.${MIN_SUPPORTED_MINOR}-1.${MAX_SUPPORTED_MINOR}`);
+  }
+  return resolveRow(table[version.minor], version.patch);
+}
+
+// ---------------------------------------------------------------------------------------
+// Default images (owner: init-manifests). kubeadm's constants.go of each release: the etcd
+// tag of SupportedEtcdVersion for the target minor, CoreDNSVersion, PauseVersion. Steps are
+// the releases checked (source of that patch, or its CHANGELOG); a patch between two steps
+// takes the earlier one.
+// ---------------------------------------------------------------------------------------
+
+export interface ImageRow {
+  /** registry.k8s.io/etcd:TAG */
+  etcd: PerPatch<string>;
+  /** registry.k8s.io/coredns/coredns:TAG */
+  coredns: PerPatch<string>;
+  /** registry.k8s.io/pause:TAG */
+  pause: PerPatch<string>;
+}
+
+export const IMAGE_ROWS: Record<Minor, ImageRow> = {
+  29: { etcd: byPatch([[0, '3.5.10-0'], [3, '3.5.12-0'], [15, '3.5.16-0']]), coredns: 'v1.11.1', pause: '3.9' },
+  30: { etcd: byPatch([[0, '3.5.12-0'], [14, '3.5.15-0']]), coredns: byPatch([[0, 'v1.11.1'], [5, 'v1.11.3']]), pause: '3.9' },
+  31: { etcd: byPatch([[0, '3.5.15-0'], [14, '3.5.24-0']]), coredns: byPatch([[0, 'v1.11.1'], [1, 'v1.11.3']]), pause: '3.10' },
+  32: { etcd: byPatch([[0, '3.5.16-0'], [11, '3.5.24-0']]), coredns: 'v1.11.3', pause: '3.10' },
+  33: { etcd: byPatch([[0, '3.5.21-0'], [7, '3.5.24-0']]), coredns: 'v1.12.0', pause: '3.10' },
+  34: { etcd: byPatch([[0, '3.6.4-0'], [2, '3.6.5-0']]), coredns: 'v1.12.1', pause: '3.10.1' },
+  35: { etcd: '3.6.6-0', coredns: 'v1.13.1', pause: '3.10.1' },
+  36: { etcd: '3.6.8-0', coredns: 'v1.14.2', pause: '3.10.2' },
+  37: { etcd: '3.7.0-0', coredns: 'v1.14.6', pause: '3.10.2' },
+};
+
+// ---------------------------------------------------------------------------------------
+// Static-pod manifests (owner: init-manifests). kubeadm's phases/controlplane/{manifests,
+// volumes}.go, phases/etcd/local.go, util/staticpod/utils.go, util/arguments.go.
+// ---------------------------------------------------------------------------------------
+
+/** The HTTP paths of a pod's probes; readiness absent = no readiness probe. */
+export interface ProbePaths {
+  liveness: string;
+  readiness?: string;
+  startup: string;
+}
+
+export interface ManifestRow {
+  /**
+   * 'sorted': defaults and extraArgs together, sorted by name then value (an extraArg drops
+   * the default of that name). 'defaults-then-extra': defaults sorted, then the extraArgs in
+   * the user's order (1.36.0; backports 1.32.13, 1.33.9, 1.34.4, 1.35.1).
+   */
+  argOrder: PerPatch<'sorted' | 'defaults-then-extra'>;
+  /** extraArgs may carry mergeMethod append/prepend (v1 API, 1.37) */
+  argMergeMethod: boolean;
+  /**
+   * 'filter-extra-arg' (1.29): authorization-mode always set, in the extraArgs, to the user's
+   * valid modes or Node,RBAC. 'default-unless-authz-config' (1.30+): a default, omitted when
+   * the extraArgs give authorization-config.
+   */
+  authorizationMode: 'filter-extra-arg' | 'default-unless-authz-config';
+  /** host directories mounted (read-only) into kube-apiserver and kube-controller-manager when they exist */
+  caBundleDirs: readonly string[];
+  /** kube-controller-manager mounts the flexvolume plugin dir read-write */
+  flexVolumeDir: boolean;
+  /** containers declare port "probe-port" and probes name it; otherwise probes use the number */
+  namedProbePort: boolean;
+  schedulerProbes: ProbePaths;
+  etcdProbes: ProbePaths;
+  /**
+   * etcd's corrupt-check/progress-notify flags: 'experimental' (--experimental-*),
+   * 'by-etcd-version' (--feature-gates/--watch-... when the etcd tag is >= 3.6.0), 'modern'.
+   */
+  etcdFlagStyle: 'experimental' | 'by-etcd-version' | 'modern';
+}
+
+const CA_DIRS_ETC_PKI = ['/etc/pki', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates', '/etc/ca-certificates'] as const;
+const CA_DIRS_SPLIT_PKI = ['/etc/pki/ca-trust', '/etc/pki/tls/certs', '/etc/ca-certificates', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates'] as const;
+const SCHED_HEALTHZ: ProbePaths = { liveness: '/healthz', startup: '/healthz' };
+const SCHED_LIVEZ: ProbePaths = { liveness: '/livez', readiness: '/readyz', startup: '/livez' };
+const ETCD_HEALTH: ProbePaths = { liveness: '/health?exclude=NOSPACE&serializable=true', startup: '/health?serializable=false' };
+const ETCD_LIVEZ: ProbePaths = { liveness: '/livez', readiness: '/readyz', startup: '/readyz' };
+
+export const MANIFEST_ROWS: Record<Minor, ManifestRow> = {
+  29: { argOrder: 'sorted', argMergeMethod: false, authorizationMode: 'filter-extra-arg', caBundleDirs: CA_DIRS_ETC_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_HEALTHZ, etcdProbes: ETCD_HEALTH, etcdFlagStyle: 'experimental' },
+  30: { argOrder: 'sorted', argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_ETC_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_HEALTHZ, etcdProbes: ETCD_HEALTH, etcdFlagStyle: 'experimental' },
+  31: { argOrder: 'sorted', argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_HEALTHZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'experimental' },
+  32: { argOrder: byPatch([[0, 'sorted'], [13, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'experimental' },
+  33: { argOrder: byPatch([[0, 'sorted'], [9, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: false, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'experimental' },
+  34: { argOrder: byPatch([[0, 'sorted'], [4, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'by-etcd-version' },
+  35: { argOrder: byPatch([[0, 'sorted'], [1, 'defaults-then-extra']]), argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: true, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'by-etcd-version' },
+  36: { argOrder: 'defaults-then-extra', argMergeMethod: false, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: false, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'modern' },
+  37: { argOrder: 'defaults-then-extra', argMergeMethod: true, authorizationMode: 'default-unless-authz-config', caBundleDirs: CA_DIRS_SPLIT_PKI, flexVolumeDir: false, namedProbePort: true, schedulerProbes: SCHED_LIVEZ, etcdProbes: ETCD_LIVEZ, etcdFlagStyle: 'modern' },
+};
+
+// ---------------------------------------------------------------------------------------
+// Certificates and kubeconfigs (owner: core-pki). kubeadm-spec.md "Certificates",
+// "kubeconfig files" and the per-minor rows on cert validity, algorithms,
+// apiserver-kubelet-client O and kubelet.conf's server.
+// ---------------------------------------------------------------------------------------
+
+export interface PkiRow {
   /**
    * 'start' (1.31+): every cert runs from start - 5 min to start + period.
    * 'signing' (1.29-1.30): a CA runs from now - 5 min to now + period; a leaf from its CA's
@@ -23,15 +165,15 @@ export interface PkiFacts {
   /** the values of encryptionAlgorithm this minor accepts */
   encryptionAlgorithms: readonly EncryptionAlgorithm[];
   /**
-   * the first patch of this minor whose apiserver-kubelet-client cert has no O (authorized by
-   * the ClusterRoleBinding kubeadm:apiserver-kubelet-client instead); undefined = it keeps
-   * O=kubeadm:cluster-admins in every patch
+   * O of the apiserver-kubelet-client cert: kubeadm:cluster-admins, or none (authorized by the
+   * ClusterRoleBinding kubeadm:apiserver-kubelet-client instead) from 1.37.0 and its backports
    */
-  kubeletClientWithoutOrgFromPatch?: number;
+  kubeletClientOrganizations: PerPatch<readonly string[]>;
   /**
    * kubelet.conf's server: 'endpoint' = the control-plane endpoint (like admin.conf); 'gate-off'
    * / 'gate-on' = the local API endpoint when feature gate ControlPlaneKubeletLocalMode is on
-   * (default off / on); 'local' = always the local API endpoint (ADVERTISE:PORT)
+   * (default off / on); 'local' = always the local API endpoint (ADVERTISE:PORT). The gate went
+   * GA (locked on) in 1.35 and was removed in 1.36.
    */
   kubeletConfServer: 'endpoint' | 'gate-off' | 'gate-on' | 'local';
 }
@@ -39,35 +181,35 @@ export interface PkiFacts {
 const RSA_ECDSA_P256: readonly EncryptionAlgorithm[] = ['RSA-2048', 'ECDSA-P256'];
 const V1BETA4_ALGORITHMS: readonly EncryptionAlgorithm[] = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256'];
 const ALL_ALGORITHMS: readonly EncryptionAlgorithm[] = [...V1BETA4_ALGORITHMS, 'ECDSA-P384'];
+const CLUSTER_ADMINS: readonly string[] = ['kubeadm:cluster-admins'];
+const NO_ORG: readonly string[] = [];
 
-/** one row per minor */
-const PKI_BY_MINOR: Readonly<Record<number, PkiFacts>> = {
-  29: { validityFrom: 'signing', encryptionAlgorithms: RSA_ECDSA_P256, kubeletConfServer: 'endpoint' },
-  30: { validityFrom: 'signing', encryptionAlgorithms: RSA_ECDSA_P256, kubeletConfServer: 'endpoint' },
-  31: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletConfServer: 'gate-off' },
-  32: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletConfServer: 'gate-off' },
-  33: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletConfServer: 'gate-on', kubeletClientWithoutOrgFromPatch: 12 },
-  34: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletConfServer: 'gate-on', kubeletClientWithoutOrgFromPatch: 8 },
-  // the gate went GA (locked on) in 1.35 and was removed in 1.36: local either way
-  35: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletConfServer: 'local', kubeletClientWithoutOrgFromPatch: 5 },
-  36: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletConfServer: 'local', kubeletClientWithoutOrgFromPatch: 1 },
-  37: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletConfServer: 'local', kubeletClientWithoutOrgFromPatch: 0 },
+export const PKI_ROWS: Record<Minor, PkiRow> = {
+  29: { validityFrom: 'signing', encryptionAlgorithms: RSA_ECDSA_P256, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
+  30: { validityFrom: 'signing', encryptionAlgorithms: RSA_ECDSA_P256, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
+  31: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
+  32: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
+  33: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [12, NO_ORG]]), kubeletConfServer: 'gate-on' },
+  34: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [8, NO_ORG]]), kubeletConfServer: 'gate-on' },
+  35: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [5, NO_ORG]]), kubeletConfServer: 'local' },
+  36: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [1, NO_ORG]]), kubeletConfServer: 'local' },
+  37: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: NO_ORG, kubeletConfServer: 'local' },
 };
 
-/** The pki/kubeconfig row for a version (the nearest row outside 1.29-1.37). */
-export function pkiFacts(v: Pick<KubeVersion, 'minor'>): PkiFacts {
-  const minor = Math.min(Math.max(v.minor, MIN_SUPPORTED_MINOR), MAX_SUPPORTED_MINOR);
-  return PKI_BY_MINOR[minor]!;
+type VersionRef = Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>;
+
+/** The pki/kubeconfig row for a version. */
+export function pkiFacts(v: VersionRef): Resolved<PkiRow> {
+  return rowFor(PKI_ROWS, v);
 }
 
-/** O of the apiserver-kubelet-client cert: kubeadm:cluster-admins, or none from 1.37.0 and its backports. */
-export function apiServerKubeletClientOrganizations(v: Pick<KubeVersion, 'minor' | 'patch'>): string[] {
-  const from = pkiFacts(v).kubeletClientWithoutOrgFromPatch;
-  return from !== undefined && v.patch >= from ? [] : ['kubeadm:cluster-admins'];
+/** O of the apiserver-kubelet-client cert for a version. */
+export function apiServerKubeletClientOrganizations(v: VersionRef): string[] {
+  return [...pkiFacts(v).kubeletClientOrganizations];
 }
 
 /** Does kubelet.conf point at this node's own API server (ADVERTISE:PORT) rather than the control-plane endpoint? */
-export function kubeletConfUsesLocalEndpoint(v: Pick<KubeVersion, 'minor'>, featureGates: Record<string, boolean>): boolean {
+export function kubeletConfUsesLocalEndpoint(v: VersionRef, featureGates: Record<string, boolean>): boolean {
   switch (pkiFacts(v).kubeletConfServer) {
     case 'endpoint':
       return false;
@@ -78,4 +220,30 @@ export function kubeletConfUsesLocalEndpoint(v: Pick<KubeVersion, 'minor'>, feat
     case 'local':
       return true;
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Lookups
+// ---------------------------------------------------------------------------------------
+
+export interface Facts {
+  version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>;
+  images: Resolved<ImageRow>;
+  manifests: Resolved<ManifestRow>;
+  pki: Resolved<PkiRow>;
+}
+
+/** Everything that depends on the target version, resolved for one version. */
+export function factsFor(version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>): Facts {
+  return {
+    version,
+    images: rowFor(IMAGE_ROWS, version),
+    manifests: rowFor(MANIFEST_ROWS, version),
+    pki: rowFor(PKI_ROWS, version),
+  };
+}
+
+/** The default images of a version: what kubeadm's `config images list` names by tag. */
+export function defaultImageTags(version: Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>): Resolved<ImageRow> {
+  return rowFor(IMAGE_ROWS, version);
 }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Bootstrap time in the lab, reference kubeadm vs mini-kubeadm, on the same machine.
+#   bash test/e2e/bench-lab.sh        (BENCH_RUNS=3, BENCH_TOOLS="kubeadm mini-kubeadm")
+# Each run: a fresh node, `init` started at t=0 (the flannel manifest applied right after
+# init unless the tool installed flannel itself), then measured:
+#   api-healthy  t=0 -> first https://NODE:6443/readyz = ok
+#   all-ready    t=0 -> every kube-system and kube-flannel pod Running+Ready, node Ready,
+#                and kube-dns (10.96.0.10) answers for kubernetes.default
+#   floor        the kube-apiserver container's startedAt (crictl inspect) -> its first
+#                healthy /readyz in the same run: what no bootstrap tool can shave off
+# Prints medians per tool, then exactly two ratio lines (n/a when mini-kubeadm cannot run).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
+RUNS=${BENCH_RUNS:-3}
+TOOLS=${BENCH_TOOLS:-"kubeadm mini-kubeadm"}
+OUT=$LAB_CACHE/runs/bench-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+trap 'node_down >/dev/null 2>&1 || true' EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
+all_ready() {
+  node_ready && pods_ready kube-system \
+    && { ! kc get ns kube-flannel >/dev/null 2>&1 || pods_ready kube-flannel; } && dns_answers
+}
+
+one_run() { # TOOL RUN -> appends "api all floor" to $OUT/TOOL.times
+  local tool=$1 i=$2 d=$OUT/$1-$2 t0 tinit rc=0 api_abs started
+  mkdir -p "$d"
+  E2E_TOOL=$tool
+  node_up 2>"$d/node-up.log"
+  render_init_config | node_put_root_file init-config.yaml
+  # in-node poller: one nsenter, curl every 0.2 s, prints the wall clock of the first ok
+  nx sh -c 'while [ "$(curl -sk --max-time 1 https://'"${LAB_NODE_IP:-172.31.0.2}"':6443/readyz)" != ok ]; do sleep 0.2; done; date +%s.%N' > "$d/api-healthy" 2>/dev/null &
+  local poller=$!
+  t0=$(now)
+  nx sh -c "$(tool_cmd init)" > "$d/init.out" 2>&1 || rc=$?
+  tinit=$(since "$t0")
+  if [[ $rc != 0 ]]; then log "$tool run $i: init failed (exit $rc), see $d/init.out"; kill "$poller" 2>/dev/null; node_down 2>/dev/null; return 1; fi
+  kc get ns kube-flannel >/dev/null 2>&1 || render_flannel | bash "$NODE_SH" exec -- kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f - >"$d/flannel.out" 2>&1
+  local end=$(( $(date +%s) + 420 )) tall=""
+  until all_ready; do (( $(date +%s) < end )) || break; sleep 0.5; done
+  all_ready && tall=$(since "$t0")
+  wait "$poller" 2>/dev/null || true
+  api_abs=$(cat "$d/api-healthy" 2>/dev/null || true)
+  started=$(nx sh -c 'crictl inspect $(crictl ps -a --name "^kube-apiserver$" -q | tail -n 1)' 2>/dev/null | jq -r '.status.startedAt' 2>/dev/null || true)
+  local api floor="" s
+  api=$(awk -v a="$api_abs" -v b="$t0" 'BEGIN{printf "%.1f", a-b}')
+  if [[ -n $started && $started != null ]]; then
+    s=$(date -d "$started" +%s.%N); floor=$(awk -v a="$api_abs" -v b="$s" 'BEGIN{printf "%.1f", a-b}')
+  fi
+  log "$tool run $i: init exit at ${tinit}s, api-healthy ${api}s, all-ready ${tall:-timeout}s, floor ${floor:-?}s"
+  node_down 2>/dev/null
+  [[ -n $tall && -n $floor ]] || return 1
+  echo "$api $tall $floor" >> "$OUT/$tool.times"
+}
+
+ensure_deps >&2
+for tool in $TOOLS; do
+  E2E_TOOL=$tool
+  if ! tool_available; then log "$tool cannot run yet: skipped"; continue; fi
+  for i in $(seq "$RUNS"); do one_run "$tool" "$i" || log "$tool run $i did not complete"; done
+done
+
+declare -A MA MR MF N
+printf '%-14s %5s %16s %15s %10s\n' tool runs api-healthy[s] all-ready[s] floor[s]
+for tool in $TOOLS; do
+  f=$OUT/$tool.times
+  N[$tool]=$( [[ -f $f ]] && wc -l < "$f" || echo 0)
+  MA[$tool]=$( [[ -f $f ]] && awk '{print $1}' "$f" | median || echo n/a)
+  MR[$tool]=$( [[ -f $f ]] && awk '{print $2}' "$f" | median || echo n/a)
+  MF[$tool]=$( [[ -f $f ]] && awk '{print $3}' "$f" | median || echo n/a)
+  printf '%-14s %5s %16s %15s %10s\n' "$tool" "${N[$tool]}" "${MA[$tool]}" "${MR[$tool]}" "${MF[$tool]}"
+done
+ratio() { if [[ $1 == n/a || $2 == n/a || -z $1 || -z $2 ]]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0==0) print "n/a"; else printf "%.2f\n", a/b }'; fi; }
+echo "ratio all-ready mini-kubeadm/kubeadm = $(ratio "${MR[mini-kubeadm]:-n/a}" "${MR[kubeadm]:-n/a}")"
+echo "ratio api-healthy mini-kubeadm/floor = $(ratio "${MA[mini-kubeadm]:-n/a}" "${MF[mini-kubeadm]:-n/a}")"

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# The real-cluster e2e: a throwaway node on this machine, `init` in it as a user would on
+# a VM, checks that the cluster works, `reset`, checks that nothing is left, clean-up.
+#   bash test/e2e/e2e.sh                 (E2E_TOOL=kubeadm|mini-kubeadm, default kubeadm)
+# It installs what it needs (Debian packages, Go builds into ~/.cache/mini-kubeadm-lab),
+# always removes the node (trap), then checks the host is as before. Exit 0 = all passed.
+# E2E_KEEP_NODE=1 leaves the node running for inspection (node.sh exec/down).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
+. "$E2E_DIR/lib/hostcheck.sh"
+
+RUN=$LAB_CACHE/runs/e2e-$E2E_TOOL
+T_START=$(now)
+STAGE=setup
+failed=0
+
+pass() { printf 'PASS  [%s] %s\n' "$STAGE" "$*"; }
+fail() {
+  printf 'FAIL  [%s] %s\n' "$STAGE" "$*" >&2
+  failed=1
+  diagnose >&2 || true
+  exit 1
+}
+# check DESCRIPTION CMD...: one assertion
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+# await SECONDS DESCRIPTION CMD...: an assertion that may take time
+await() { local t=$1 d=$2 t0; shift 2; t0=$(now); if wait_until "$t" "$@"; then pass "$d ($(since "$t0")s)"; else fail "$d (not within ${t}s)"; fi; }
+# info DESCRIPTION CMD...: reported, never fails (what the reference kubeadm leaves by design)
+info() { local d=$1; shift; if "$@"; then echo "info  [$STAGE] $d: yes"; else echo "info  [$STAGE] $d: NO (left behind)"; fi; }
+# strict_or_info: reset promises that only mini-kubeadm makes
+strict_or_info() { if [[ $E2E_TOOL == kubeadm ]]; then info "$@"; else check "$@"; fi; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  STAGE=cleanup
+  if [[ ${E2E_KEEP_NODE:-0} == 1 ]]; then
+    echo "node kept running (E2E_KEEP_NODE=1): bash test/e2e/node.sh exec -- ...; bash test/e2e/node.sh down"
+  else
+    node_down
+    if [[ -d $RUN/before ]]; then
+      host_snapshot "$RUN/after"
+      if host_compare "$RUN/before" "$RUN/after"; then pass "host unchanged (/tmp, cgroups, mounts, iptables, links, processes, sysctls)"
+      else echo "FAIL  [cleanup] the lab changed the host (above)" >&2; rc=1; fi
+    fi
+  fi
+  rm -f /tmp/.mini-kubeadm-lab-sentinel
+  echo "e2e ($E2E_TOOL) $([[ $rc == 0 ]] && echo PASSED || echo FAILED) in $(since "$T_START")s; outputs in $RUN"
+  exit $rc
+}
+
+mirror_running() { # NAME: a mirror pod (owner Node) of that name runs in kube-system
+  local out; out=$(kc get pod -n "${2:-kube-system}" "$1" -o 'jsonpath={.status.phase} {.metadata.ownerReferences[0].kind} {.metadata.annotations.kubernetes\.io/config\.mirror}' 2>/dev/null) || return 1
+  [[ $out == "Running Node "?* ]]
+}
+pod_uid() { kc get pod -n "${2:-default}" "$1" -o 'jsonpath={.metadata.uid}' 2>/dev/null; }
+pod_gone() { ! kc get pod -n "${2:-default}" "$1" >/dev/null 2>&1; }
+in_node_empty() { nx sh -c '[ -z "$(ls -A "$1" 2>/dev/null)" ]' _ "$1"; }
+in_node_absent() { nx sh -c '[ ! -e "$1" ]' _ "$1"; }
+no_link() { ! nx ip link show "$1" >/dev/null 2>&1; }
+no_rules() { ! nx sh -c '{ iptables-nft-save; ip6tables-nft-save; iptables-legacy-save; ip6tables-legacy-save; } 2>/dev/null | grep -qE "$0"' "$1"; }
+no_containers() { [[ -z $(nx crictl ps -aq 2>/dev/null) && -z $(nx crictl pods -q 2>/dev/null) ]]; }
+kubelet_inactive() { [[ $(nx systemctl is-active kubelet) != active ]]; }
+pod_ip_in_pod_network() { [[ $(kc get pod e2e-dns -o 'jsonpath={.status.podIP}') == 10.244.* ]]; }
+pod_resolver_is_kube_dns() { kc exec e2e-dns -- cat /etc/resolv.conf | grep -q '^nameserver 10.96.0.10'; }
+pod_resolves_kubernetes() { kc exec e2e-dns -- nslookup kubernetes.default.svc.cluster.local 10.96.0.10 | grep -q '10.96.0.1$'; }
+pod_reaches_api_by_name() { # kubernetes.default: search domains, CoreDNS, then the Service IP
+  kc exec e2e-dns -- sh -c 'kubectl --server=https://kubernetes.default:443 --certificate-authority=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt --token="$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)" get --raw /version' \
+    | grep -q "\"gitVersion\": \"$K8S_VERSION\""
+}
+pod_in_cluster_config() { [[ $(kc exec e2e-dns -- sh -c 'echo $KUBERNETES_SERVICE_HOST; kubectl get --raw /readyz' | tr '\n' ' ') == "10.96.0.1 ok " ]]; }
+count_pods() { kc get pods -n "$1" -l "$2" --no-headers 2>/dev/null | wc -l; }
+mirror_replaced() { local u; u=$(pod_uid "$1"); [[ -n $u && $u != "$2" ]] && mirror_running "$1" default; }
+static_pod_updated() { local h; h=$(kc get pod "$1" -o 'jsonpath={.metadata.annotations.kubernetes\.io/config\.hash}' 2>/dev/null)
+  [[ -n $h && $h != "$2" ]] && mirror_running "$1" default && kc logs "$1" | grep -q "web version $3"; }
+no_container_named() { [[ -z $(nx crictl ps -q --name "^$1\$") ]]; }
+ds_runs_on_node() { [[ $(kc get ds -n kube-system "$1" -o 'jsonpath={.status.numberReady}/{.status.desiredNumberScheduled}') == 1/1 ]] \
+  && [[ $(kc get pods -n kube-system -l "app=$1" -o 'jsonpath={.items[0].spec.nodeName}') == "$NODE" ]]; }
+readyz_ok() { [[ $(kc get --raw /readyz 2>/dev/null) == ok ]]; }
+no_kubelet_mounts() { ! nx grep -q ' /var/lib/kubelet/' /proc/self/mountinfo; }
+
+static_web_manifest() { # VERSION
+  cat <<EOM
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: default
+  labels: {app: e2e-web}
+spec:
+  containers:
+  - name: web
+    image: $IMG_TEST
+    imagePullPolicy: Never
+    command: [sh, -c, 'echo "web version \$WEB_VERSION"; exec httpd -f -p 8080 -h /']
+    env:
+    - {name: WEB_VERSION, value: "$1"}
+EOM
+}
+
+main() {
+  mkdir -p "$RUN"; rm -rf "${RUN:?}"/*
+  echo "e2e: tool $E2E_TOOL, Kubernetes $K8S_VERSION, node $NODE"
+  local t0; t0=$(now)
+  ensure_deps
+  pass "dependencies ready ($(since "$t0")s)"
+  tool_available || fail "$E2E_TOOL cannot run here yet (for mini-kubeadm: npm ci && npm run build, then 'node bin/mini-kubeadm init --help' must work)"
+  touch /tmp/.mini-kubeadm-lab-sentinel
+  host_snapshot "$RUN/before"
+  trap cleanup EXIT
+
+  STAGE=node
+  t0=$(now); node_up; pass "node $NODE up with images imported ($(since "$t0")s)"
+
+  # ---- a. init --------------------------------------------------------------------
+  STAGE=a.init
+  render_init_config | node_put_root_file init-config.yaml
+  t0=$(now); local rc=0
+  nx sh -c "$(tool_cmd init)" > "$RUN/init.out" 2>&1 || rc=$?
+  echo "      init took $(since "$t0")s: $(tool_cmd init)"
+  [[ $rc == 0 ]] || { tail -n 40 "$RUN/init.out"; fail "init exits 0 (exit code $rc)"; }
+  pass "init exits 0"
+  check "init prints the join command" grep -qE 'join [0-9.]+:6443 --token [a-z0-9]{6}\.[a-z0-9]{16}' "$RUN/init.out"
+  check "the join command carries the CA hash" grep -qE -- '--discovery-token-ca-cert-hash sha256:[0-9a-f]{64}' "$RUN/init.out"
+
+  # ---- b. control plane -----------------------------------------------------------
+  STAGE=b.control-plane
+  check "kubectl --kubeconfig /etc/kubernetes/admin.conf works (readyz ok)" readyz_ok
+  local c
+  for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+    await 120 "static pod $c runs as mirror pod $c-$NODE" mirror_running "$c-$NODE"
+  done
+
+  # ---- c. network, DNS, Service --------------------------------------------------
+  STAGE=c.cluster
+  render_flannel | bash "$NODE_SH" exec -- kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f - > "$RUN/flannel.out" 2>&1 \
+    || { cat "$RUN/flannel.out"; fail "flannel manifest applies"; }
+  pass "flannel manifest applied"
+  await 240 "node $NODE Ready" node_ready
+  await 180 "flannel pod Running and Ready" pods_ready kube-flannel
+  await 180 "kube-proxy, CoreDNS and control-plane pods Running and Ready" pods_ready kube-system
+  check "2 CoreDNS pods" [ "$(count_pods kube-system k8s-app=kube-dns)" = 2 ]
+  check "a kube-proxy pod" [ "$(count_pods kube-system k8s-app=kube-proxy)" = 1 ]
+  kc apply -f - > /dev/null <<EOM
+apiVersion: v1
+kind: Pod
+metadata: {name: e2e-dns, namespace: default}
+spec:
+  tolerations: [{operator: Exists}]
+  containers:
+  - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+EOM
+  await 120 "test pod e2e-dns Running and Ready" pods_ready default
+  check "pod IP from the pod network 10.244.0.0/16" pod_ip_in_pod_network
+  check "the pod's resolver is kube-dns 10.96.0.10" pod_resolver_is_kube_dns
+  await 60 "kubernetes.default.svc.cluster.local resolves to 10.96.0.1 via CoreDNS" pod_resolves_kubernetes
+  await 60 "the pod reaches the API through the kubernetes Service (https://kubernetes.default)" pod_reaches_api_by_name
+  check "in-cluster config (KUBERNETES_SERVICE_HOST=10.96.0.1) works" pod_in_cluster_config
+
+  # ---- d. static pods and DaemonSets -------------------------------------------------
+  STAGE=d.workloads
+  static_web_manifest 1 | nx sh -c 'cat > /etc/kubernetes/manifests/web.yaml'
+  await 90 "custom static pod appears as mirror pod web-$NODE" mirror_running "web-$NODE" default
+  local uid1 hash1
+  uid1=$(pod_uid "web-$NODE"); hash1=$(kc get pod "web-$NODE" -o 'jsonpath={.metadata.annotations.kubernetes\.io/config\.hash}')
+  kc delete pod "web-$NODE" --wait=false >/dev/null
+  await 60 "mirror pod web-$NODE returns after kubectl delete pod" mirror_replaced "web-$NODE" "$uid1"
+  static_web_manifest 2 | nx sh -c 'cat > /etc/kubernetes/manifests/web.yaml'
+  await 90 "static pod restarts with the changed manifest" static_pod_updated "web-$NODE" "$hash1" 2
+  nx rm -f /etc/kubernetes/manifests/web.yaml
+  await 90 "mirror pod disappears when its manifest is removed" pod_gone "web-$NODE"
+  await 60 "and its container stops" no_container_named web
+  kc apply -f - > /dev/null <<EOM
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: e2e-ds, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: e2e-ds}}
+  template:
+    metadata: {labels: {app: e2e-ds}}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers:
+      - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+EOM
+  await 120 "DaemonSet e2e-ds in kube-system runs a pod on $NODE" ds_runs_on_node e2e-ds
+
+  # ---- e. reset -----------------------------------------------------------------------
+  STAGE=e.reset
+  t0=$(now); rc=0
+  nx sh -c "$(tool_cmd reset)" > "$RUN/reset.out" 2>&1 || rc=$?
+  echo "      reset took $(since "$t0")s: $(tool_cmd reset)"
+  [[ $rc == 0 ]] || { tail -n 40 "$RUN/reset.out"; fail "reset exits 0 (exit code $rc)"; }
+  pass "reset exits 0"
+  check "kubelet stopped" kubelet_inactive
+  check "/etc/kubernetes/manifests empty" in_node_empty /etc/kubernetes/manifests
+  check "/etc/kubernetes/pki removed" in_node_empty /etc/kubernetes/pki
+  for c in admin.conf super-admin.conf kubelet.conf bootstrap-kubelet.conf controller-manager.conf scheduler.conf; do
+    check "/etc/kubernetes/$c removed" in_node_absent "/etc/kubernetes/$c"
+  done
+  check "/var/lib/etcd empty" in_node_empty /var/lib/etcd
+  check "kubelet state /var/lib/kubelet empty" in_node_empty /var/lib/kubelet
+  check "no mounts left under /var/lib/kubelet" no_kubelet_mounts
+  await 30 "no Kubernetes containers or pod sandboxes left" no_containers
+  strict_or_info "CNI configuration /etc/cni/net.d empty" in_node_empty /etc/cni/net.d
+  strict_or_info "interface cni0 gone" no_link cni0
+  strict_or_info "interface flannel.1 gone" no_link flannel.1
+  strict_or_info "no KUBE-* iptables rules" no_rules 'KUBE-'
+  strict_or_info "no CNI-* iptables rules" no_rules 'CNI-'
+  strict_or_info "no FLANNEL* iptables rules" no_rules 'FLANNEL'
+}
+
+main "$@"

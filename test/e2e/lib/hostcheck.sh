@@ -1,0 +1,67 @@
+# The host must be as it was before a lab run (sourced).
+#   host_snapshot DIR       record the host's state into DIR
+#   host_compare BEFORE AFTER   print differences; return 1 when the lab changed the host
+# Recorded: /tmp listing, /sys/fs/cgroup mounts and flags and cgroup directories, the
+# host's mount table, iptables rules (legacy and nft, v4 and v6), links, lab processes,
+# the kernel knobs the kubelet and kube-proxy would retune, and paths a node must never
+# create on the host. Other people may use this machine at the same time, so changes that
+# cannot come from the lab (a new /tmp entry of another test, another session's process)
+# are printed as info; everything the lab could have caused fails.
+LAB_PROC_RE='^(kubelet|containerd|containerd-shim.*|etcd|etcdctl|kube-apiserver|kube-controller|kube-scheduler|kube-proxy|flanneld|coredns|pause|systemd|runc|mkl-supervise)$'
+HOST_PATHS=(/etc/kubernetes /var/lib/kubelet /var/lib/etcd /var/lib/containerd /var/lib/cni /etc/cni /opt/cni /opt/containerd
+            /usr/lib/modules /run/containerd /run/flannel /run/netns /var/log/pods /var/log/containers /root/.kube /var/run/kubernetes)
+
+host_snapshot() {
+  local d=$1 t
+  mkdir -p "$d"
+  ls -A /tmp | sort > "$d/tmp"
+  stat -c '%a %U %G %m' /tmp > "$d/tmp-dir"
+  awk '{ split($0, a, " - "); n=split(a[1], f, " "); print f[5], f[6], a[2] }' /proc/self/mountinfo | sort > "$d/mounts"
+  grep '^/sys/fs/cgroup' "$d/mounts" > "$d/cgroup-mounts" || true
+  # cgroups at the roots of every hierarchy and below this process's own cgroup
+  { find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d; 
+    while IFS=: read -r _ c p; do [[ $p == / ]] && continue; find "/sys/fs/cgroup/${c#name=}$p" -mindepth 1 -maxdepth 3 -type d 2>/dev/null; done < /proc/self/cgroup
+  } | grep -v '/process_api$' | sort -u > "$d/cgroups"
+  for t in iptables-legacy-save ip6tables-legacy-save iptables-nft-save ip6tables-nft-save; do
+    command -v "$t" >/dev/null && "$t" 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]/[]/' > "$d/$t" || true
+  done
+  ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort > "$d/links"
+  ip -o addr show | awk '{print $2, $3, $4}' | sort > "$d/addrs"
+  ip route show table all | sort > "$d/routes"
+  ps -eo pid=,comm= | awk -v re="$LAB_PROC_RE" '$1 != 1 && $2 ~ re' | sort > "$d/lab-procs"
+  ps -eo pid=,comm= | sort > "$d/procs"
+  { for t in vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys \
+             kernel/keys/root_maxbytes net/netfilter/nf_conntrack_max net/ipv4/ip_forward net/bridge/bridge-nf-call-iptables; do
+      echo "$t=$(cat /proc/sys/$t 2>/dev/null)"; done
+    echo "nf_conntrack.hashsize=$(cat /sys/module/nf_conntrack/parameters/hashsize 2>/dev/null)"; } > "$d/sysctls"
+  for t in "${HOST_PATHS[@]}"; do [[ -e $t || -L $t ]] && echo "$t"; done > "$d/paths"
+}
+
+host_compare() {
+  local b=$1 a=$2 bad=0 f diffs
+  for f in tmp-dir mounts cgroup-mounts cgroups iptables-legacy-save ip6tables-legacy-save iptables-nft-save ip6tables-nft-save \
+           links addrs routes lab-procs sysctls paths; do
+    [[ -f $b/$f || -f $a/$f ]] || continue
+    if ! diffs=$(diff "$b/$f" "$a/$f" 2>&1); then
+      echo "HOST CHANGED: $f"; echo "$diffs" | sed 's/^/    /' | head -30; bad=1
+    fi
+  done
+  # /tmp: a removed entry is what a node's systemd-tmpfiles does; entries named like a
+  # node's files are the lab's; other new entries may be other people's tests (info)
+  local gone new
+  gone=$(comm -23 "$b/tmp" "$a/tmp"); new=$(comm -13 "$b/tmp" "$a/tmp")
+  if [[ -n $gone ]]; then
+    local n; n=$(echo "$gone" | wc -l)
+    if (( n > 3 )) || [[ ! -e /tmp/.mini-kubeadm-lab-sentinel ]]; then
+      echo "HOST CHANGED: /tmp lost $n entries:"; echo "$gone" | head -20 | sed 's/^/    /'; bad=1
+    else echo "info: /tmp entries gone during the run (another user's cleanup?): $(echo $gone)"; fi
+  fi
+  if [[ -n $new ]]; then
+    if echo "$new" | grep -qiE 'kube|etcd|containerd|cni|flannel|crictl|systemd|runc|coredns|pause'; then
+      echo "HOST CHANGED: new /tmp entries from the lab:"; echo "$new" | sed 's/^/    /' | head -20; bad=1
+    else echo "info: new /tmp entries not from the lab (other users?): $(echo $new | head -c 300)"; fi
+  fi
+  local newp; newp=$(comm -13 "$b/procs" "$a/procs" | awk '$2 !~ /^(ps|sort|awk|bash|sh|sleep|comm|diff)$/' | head -10)
+  [[ -n $newp ]] && echo "info: processes that appeared during the run and still run (not lab names): $(echo $newp)"
+  return $bad
+}

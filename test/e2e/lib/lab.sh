@@ -1,0 +1,98 @@
+# Shared by e2e.sh and bench-lab.sh (sourced): the tool under test, node helpers, waits,
+# diagnostics, dependency setup.
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$E2E_DIR/../.." && pwd)
+# shellcheck source=../lab-versions.env
+. "$E2E_DIR/lab-versions.env"
+export LAB_CACHE=${LAB_CACHE:-$HOME/.cache/mini-kubeadm-lab}
+NODE_SH=$E2E_DIR/node.sh
+NODE=${LAB_NODE:-node-a}
+E2E_TOOL=${E2E_TOOL:-kubeadm}
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+log() { echo "[lab $(date +%T)] $*" >&2; }
+
+# ---- the one tool-specific part: the command lines for init and reset, run in the node
+tool_cmd() {
+  case $E2E_TOOL:$1 in
+    kubeadm:init)       echo "kubeadm init --config /root/init-config.yaml" ;;
+    kubeadm:reset)      echo "kubeadm reset --force" ;;
+    mini-kubeadm:init)  echo "node $REPO/bin/mini-kubeadm init --config /root/init-config.yaml" ;;
+    mini-kubeadm:reset) echo "node $REPO/bin/mini-kubeadm reset --force" ;;
+    *) echo "unknown E2E_TOOL=$E2E_TOOL (kubeadm|mini-kubeadm)" >&2; return 2 ;;
+  esac
+}
+# can the tool run at all? (mini-kubeadm needs `npm run build` first)
+tool_available() {
+  case $E2E_TOOL in
+    kubeadm) return 0 ;;
+    mini-kubeadm) [[ -f $REPO/dist/src/main.js ]] && node "$REPO/bin/mini-kubeadm" init --help >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
+# ---- node helpers -------------------------------------------------------------------
+nx() { bash "$NODE_SH" exec -- "$@"; }                          # run in the node
+kc() { nx kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; } # kubectl as admin, in the node
+node_up() { bash "$NODE_SH" up; }
+node_down() { bash "$NODE_SH" down; }
+node_state_dir() { echo "${LAB_STATE_ROOT:-/var/lib/mini-kubeadm-lab}/$NODE"; }
+# put a file into the node's /root (a fresh home, per node)
+node_put_root_file() { install -m 0600 /dev/stdin "$(node_state_dir)/root/$1"; }
+render_init_config() { sed "s|@K8S_VERSION@|$K8S_VERSION|" "$E2E_DIR/manifests/init-config.yaml"; }
+render_flannel() { sed -e "s|@FLANNEL_IMAGE@|$IMG_FLANNEL|" -e "s|@FLANNEL_CNI_IMAGE@|$IMG_FLANNEL_CNI|" "$E2E_DIR/manifests/kube-flannel.yaml"; }
+
+# wait_until SECONDS CMD...: poll CMD every 0.5 s until it succeeds
+wait_until() {
+  local end=$(( $(date +%s) + $1 )); shift
+  until "$@" >/dev/null 2>&1; do (( $(date +%s) < end )) || return 1; sleep 0.5; done
+}
+
+api_healthy() { nx curl -sk --max-time 2 "https://${LAB_NODE_IP:-172.31.0.2}:6443/readyz" 2>/dev/null | grep -qx ok; }
+node_ready() { [[ $(kc get node "$NODE" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]]; }
+# every pod in the namespaces given is Running and Ready (and there is at least one)
+pods_ready() {
+  local ns out
+  for ns in "$@"; do
+    out=$(kc get pods -n "$ns" --no-headers -o 'custom-columns=P:.status.phase,R:.status.conditions[?(@.type=="Ready")].status' 2>/dev/null) || return 1
+    [[ -n $out ]] || return 1
+    echo "$out" | awk '$1!="Running" || $2!="True" {bad=1} END {exit bad}' || return 1
+  done
+}
+dns_answers() { # kube-dns answers for the kubernetes Service, asked from the node
+  nx busybox nslookup kubernetes.default.svc.cluster.local 10.96.0.10 2>/dev/null | grep -q '10\.96\.0\.1$'
+}
+
+# ---- diagnostics ---------------------------------------------------------------------
+diagnose() {
+  echo "======== diagnostics (node $NODE) ========"
+  bash "$NODE_SH" status || true
+  echo "---- kubelet log (last 60 lines)"; bash "$NODE_SH" logs kubelet 2>/dev/null | tail -n 60
+  echo "---- containerd log (last 15 lines)"; bash "$NODE_SH" logs containerd 2>/dev/null | tail -n 15
+  echo "---- pods"; kc get pods -A -o wide 2>&1 | head -40
+  echo "---- events"; kc get events -A --sort-by=.lastTimestamp 2>&1 | tail -n 20
+  echo "---- containers"; nx crictl ps -a 2>&1 | head -40
+  local id name
+  # logs of every container that is not running, or has restarted
+  while read -r id name; do
+    echo "---- log of container $name ($id), last 30 lines"; nx crictl logs --tail 30 "$id" 2>&1
+  done < <(nx crictl ps -a -o json 2>/dev/null | jq -r '.containers[] | select(.state != "CONTAINER_RUNNING" or ((.annotations["io.kubernetes.container.restartCount"] // "0") != "0")) | "\(.id) \(.metadata.name)"' 2>/dev/null | head -8)
+  echo "======== end of diagnostics ========"
+}
+
+# ---- dependencies: Debian packages, builds, images ----------------------------------
+ensure_deps() {
+  local missing=() p t0=$SECONDS
+  for p in $DEBIAN_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  [[ -x /usr/local/go/bin/go ]] || { echo "Go is required at /usr/local/go (lab builds)" >&2; return 1; }
+  bash "$E2E_DIR/lib/build.sh"
+  bash "$E2E_DIR/lib/images.sh" >/dev/null
+  log "dependencies ready in $((SECONDS - t0))s"
+}
