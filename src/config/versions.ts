@@ -7,7 +7,7 @@
 // table for one version into one plain object (`facts.images.etcd`, `facts.manifests.argOrder`).
 // To add an area: add its row type and table in a new block, and one line in `factsFor`.
 
-import type { EncryptionAlgorithm, KubeVersion } from './types.js';
+import type { KubeVersion } from './types.js';
 
 export const DEFAULT_KUBERNETES_VERSION = 'v1.37.2';
 export const MIN_SUPPORTED_MINOR = 29;
@@ -152,7 +152,8 @@ export const MANIFEST_ROWS: Record<Minor, ManifestRow> = {
 // ---------------------------------------------------------------------------------------
 // Certificates and kubeconfigs (owner: core-pki). kubeadm-spec.md "Certificates",
 // "kubeconfig files" and the per-minor rows on cert validity, algorithms,
-// apiserver-kubelet-client O and kubelet.conf's server.
+// apiserver-kubelet-client O and kubelet.conf's server. (Which encryptionAlgorithm a minor
+// accepts is the config validation's row.)
 // ---------------------------------------------------------------------------------------
 
 export interface PkiRow {
@@ -162,8 +163,6 @@ export interface PkiRow {
    * notBefore to its own signing time + period.
    */
   validityFrom: 'start' | 'signing';
-  /** the values of encryptionAlgorithm this minor accepts */
-  encryptionAlgorithms: readonly EncryptionAlgorithm[];
   /**
    * O of the apiserver-kubelet-client cert: kubeadm:cluster-admins, or none (authorized by the
    * ClusterRoleBinding kubeadm:apiserver-kubelet-client instead) from 1.37.0 and its backports
@@ -178,22 +177,19 @@ export interface PkiRow {
   kubeletConfServer: 'endpoint' | 'gate-off' | 'gate-on' | 'local';
 }
 
-const RSA_ECDSA_P256: readonly EncryptionAlgorithm[] = ['RSA-2048', 'ECDSA-P256'];
-const V1BETA4_ALGORITHMS: readonly EncryptionAlgorithm[] = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256'];
-const ALL_ALGORITHMS: readonly EncryptionAlgorithm[] = [...V1BETA4_ALGORITHMS, 'ECDSA-P384'];
 const CLUSTER_ADMINS: readonly string[] = ['kubeadm:cluster-admins'];
 const NO_ORG: readonly string[] = [];
 
 export const PKI_ROWS: Record<Minor, PkiRow> = {
-  29: { validityFrom: 'signing', encryptionAlgorithms: RSA_ECDSA_P256, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
-  30: { validityFrom: 'signing', encryptionAlgorithms: RSA_ECDSA_P256, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
-  31: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
-  32: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
-  33: { validityFrom: 'start', encryptionAlgorithms: V1BETA4_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [12, NO_ORG]]), kubeletConfServer: 'gate-on' },
-  34: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [8, NO_ORG]]), kubeletConfServer: 'gate-on' },
-  35: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [5, NO_ORG]]), kubeletConfServer: 'local' },
-  36: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [1, NO_ORG]]), kubeletConfServer: 'local' },
-  37: { validityFrom: 'start', encryptionAlgorithms: ALL_ALGORITHMS, kubeletClientOrganizations: NO_ORG, kubeletConfServer: 'local' },
+  29: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
+  30: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
+  31: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
+  32: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
+  33: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [12, NO_ORG]]), kubeletConfServer: 'gate-on' },
+  34: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [8, NO_ORG]]), kubeletConfServer: 'gate-on' },
+  35: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [5, NO_ORG]]), kubeletConfServer: 'local' },
+  36: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [1, NO_ORG]]), kubeletConfServer: 'local' },
+  37: { validityFrom: 'start', kubeletClientOrganizations: NO_ORG, kubeletConfServer: 'local' },
 };
 
 type VersionRef = Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseKubeVersion } from '../../src/config/defaults.js';
 import type { InitConfig } from '../../src/config/types.js';
-import { apiServerKubeletClientOrganizations, kubeletConfUsesLocalEndpoint, pkiFacts } from '../../src/config/versions.js';
+import { apiServerKubeletClientOrganizations, kubeletConfUsesLocalEndpoint } from '../../src/config/versions.js';
 import { MkError } from '../../src/errors.js';
 import { certsPhase } from '../../src/phases/init/certs.js';
 import { kubeconfigPhase } from '../../src/phases/init/kubeconfig.js';
@@ -175,13 +175,6 @@ const KUBELET_LOCAL: { version: string; gates: Record<string, boolean>; local: b
 for (const k of KUBELET_LOCAL) {
   test(`kubelet.conf local for ${k.version} ${JSON.stringify(k.gates)}: ${k.local}`, () => assert.equal(kubeletConfUsesLocalEndpoint(v(k.version), k.gates), k.local));
 }
-
-test('algorithms per minor: ECDSA-P384 from 1.34, RSA-3072/4096 from 1.31', () => {
-  assert.deepEqual(pkiFacts(v('v1.30.0')).encryptionAlgorithms, ['RSA-2048', 'ECDSA-P256']);
-  assert.ok(pkiFacts(v('v1.31.0')).encryptionAlgorithms.includes('RSA-4096'));
-  assert.ok(!pkiFacts(v('v1.33.0')).encryptionAlgorithms.includes('ECDSA-P384'));
-  assert.ok(pkiFacts(v('v1.34.0')).encryptionAlgorithms.includes('ECDSA-P384'));
-});
 
 test('validity arithmetic: 1.31+ from the start, 1.29 from signing', () => {
   const start = new Date('2026-01-01T00:00:00Z');
