@@ -16,6 +16,8 @@ export function buildCli(io: Io): Command {
     .description('mini-kubeadm: easily bootstrap a secure Kubernetes control plane, and see how it is done')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // a flag belongs to the command it follows (see bindWorkflow), so each level stops at its subcommand
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   const init: WorkflowSpec<InitContext> = {
@@ -52,5 +54,18 @@ export function buildCli(io: Io): Command {
       (await import('./commands/version.js')).printVersion(io, flagValues(c) as FlagValues),
     ),
   );
+  inheritSettings(program, program);
   return program;
+}
+
+/**
+ * commander copies the program's settings only into commands made with .command(), not into
+ * those added with addCommand: without this, `reset phase X --help` wrote to process.stdout
+ * and called process.exit (no exitOverride), ending the test process.
+ */
+function inheritSettings(from: Command, cmd: Command): void {
+  for (const sub of cmd.commands) {
+    sub.copyInheritedSettings(from);
+    inheritSettings(from, sub);
+  }
 }

@@ -5,4 +5,6 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** answers to questions (reset's y/N); absent when the caller has no input to give */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }

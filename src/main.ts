@@ -7,7 +7,7 @@ import { MkError } from './errors.js';
 import type { Io } from './io.js';
 
 export async function main(argv: string[], io?: Io): Promise<number> {
-  const streams: Io = io ?? { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const streams: Io = io ?? { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin };
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     await buildCli(streams).parseAsync(argv, { from: 'user' });

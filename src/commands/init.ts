@@ -21,7 +21,8 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     // selecting first means a typo in --skip-phases fails before anything is read or written
     const skip = typeof flags['skip-phases'] === 'string' ? flags['skip-phases'].split(',') : [];
     const selected = selectPhases(initPhases, target, target === undefined ? skip : []);
-    const { cfg, opts } = await loadInitConfig({ flags, host, cwd: io.cwd, env: io.env, startedAt });
+    const { cfg, opts, warnings } = await loadInitConfig({ flags, host, cwd: io.cwd, env: io.env, startedAt });
+    for (const w of warnings) report.warn(w);
     const paths = nodePaths({ certificatesDir: cfg.certificatesDir, kubeconfigDir: opts.kubeconfigDir, etcdDataDir: cfg.etcd.local?.dataDir });
     let client: Promise<KubeClient> | undefined;
     const ctx: InitContext = {

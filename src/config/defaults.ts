@@ -6,10 +6,11 @@ import { DEFAULT_KUBERNETES_VERSION } from './versions.js';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
+/** "v1.37.2", "1.37.2" or "v1.37.0-rc.1" (kubeadm's semantic version); the text always gets its leading v */
 export function parseKubeVersion(text: string): { major: number; minor: number; patch: number; text: string } | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(text.trim());
+  const m = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)([-+][0-9A-Za-z.+-]*)?$/.exec(text.trim());
   if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), text: `v${m[1]}.${m[2]}.${m[3]}` };
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), text: `v${m[1]}.${m[2]}.${m[3]}${m[4] ?? ''}` };
 }
 
 /** A complete configuration with kubeadm's defaults; node name and address as given. */

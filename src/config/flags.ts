@@ -40,7 +40,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'skip-phases', value: '<phases>', description: 'List of phases to be skipped (comma-separated), e.g. "addon/kube-proxy,upload-certs".', withConfig: true },
   { name: 'dry-run', description: 'Don\'t apply any changes; just output what would be done.', withConfig: true },
   { name: 'rootfs', value: '<dir>', description: 'The path to the \'real\' host root filesystem: every node path is taken below it.', withConfig: true },
-  { name: 'patches', value: '<dir>', description: 'Path to a directory that contains files named "target[suffix][+patchtype].extension" (not supported yet).', withConfig: true },
+  { name: 'patches', value: '<dir>', description: 'Path to a directory that contains files named "target[suffix][+patchtype].extension" (not supported yet).', withConfig: false },
   { name: 'force', description: 'Reset the node without prompting for confirmation.', withConfig: true },
   { name: 'cleanup-tmp-dir', description: 'Cleanup the "/etc/kubernetes/tmp" directory.', withConfig: true },
   { name: 'cni', value: '<flannel|none|file>', description: 'The pod network add-on to install: flannel (default), none, or the path of a manifest to apply.', defaultText: 'flannel', withConfig: true, own: true },

@@ -89,6 +89,8 @@ export interface LocalEtcd {
 
 export interface ExternalEtcd {
   endpoints: string[];
+  /** v1beta4 (1.35+): separate HTTP endpoints for /metrics and /health */
+  httpEndpoints?: string[];
   caFile: string;
   certFile: string;
   keyFile: string;

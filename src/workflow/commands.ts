@@ -40,7 +40,8 @@ export function addFlags(cmd: Command, names: readonly string[]): Command {
 
 /** commander's parsed options, back under their kebab-case flag names */
 export function flagValues(cmd: Command): FlagValues {
-  const opts = cmd.opts() as Record<string, string | boolean | undefined>;
+  // a parent phase command declares the same flags and commander gives them to it: take both
+  const opts = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;
   const out: FlagValues = {};
   for (const f of allFlags()) {
     const key = camel(f.name);
@@ -65,7 +66,9 @@ export function phaseTable<C>(phases: readonly Phase<C>[], commandName: string):
 }
 
 export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>): Command {
-  const top = addFlags(new Command(spec.name).description(spec.long ?? spec.short), [...flagsOf(spec.phases), ...spec.extraFlags]);
+  // positional: a flag after `phase X` belongs to X; otherwise the parent (which has the union of
+  // the flags) takes it, and `reset phase cleanup-node --rootfs D` would act on / instead of D
+  const top = addFlags(new Command(spec.name).description(spec.long ?? spec.short), [...flagsOf(spec.phases), ...spec.extraFlags]).enablePositionalOptions();
   top.addHelpText('after', phaseTable(spec.phases, spec.name));
   top.action(async (_opts, cmd: Command) => spec.run(undefined, flagValues(cmd)));
 
@@ -76,7 +79,7 @@ export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>): Comman
 
 /** `phase` with one command per top-level phase; an unknown name is a user error listing the valid ones */
 function phaseGroup<C>(description: string, spec: WorkflowSpec<C>): Command {
-  const group = new Command('phase').description(description).argument('[phase]');
+  const group = new Command('phase').description(description).argument('[phase]').enablePositionalOptions();
   group.action(async (name: string | undefined) => {
     if (name === undefined) {
       group.outputHelp();
@@ -93,9 +96,12 @@ export function bindPhaseAlias<C>(program: Command, spec: WorkflowSpec<C>): void
   program.addCommand(phaseGroup(`Run a single phase of "${spec.name}" (short for "${spec.name} phase")`, spec));
 }
 
-function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>): Command {
+/** a sub-phase that names no flags of its own takes its parent's (kubeadm's sub-phases have them too) */
+function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>, inherited: readonly string[] = []): Command {
   const desc = phase.long ?? phase.short;
-  const cmd = addFlags(new Command(phase.name).description(desc), flagsOf([phase]));
+  const own = flagsOf([phase]);
+  const flags = own.length > 0 ? own : inherited;
+  const cmd = addFlags(new Command(phase.name).description(desc), flags).enablePositionalOptions();
   if (phase.hidden) (cmd as unknown as { _hidden: boolean })._hidden = true;
   if (phase.example) cmd.addHelpText('after', `\nExamples:\n${phase.example}\n`);
   cmd.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
@@ -105,7 +111,7 @@ function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>): 
       all.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
       cmd.addCommand(all);
     }
-    for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec));
+    for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec, flags));
   }
   return cmd;
 }

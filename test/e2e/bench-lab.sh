@@ -27,7 +27,7 @@ one_run() { # TOOL RUN -> appends "api all floor" to $OUT/TOOL.times
   local tool=$1 i=$2 d=$OUT/$1-$2 t0 tinit rc=0 api_abs started
   mkdir -p "$d"
   E2E_TOOL=$tool
-  node_up 2>"$d/node-up.log"
+  node_up 2>"$d/node-up.log" || { log "$tool run $i: node up failed, see $d/node-up.log"; return 1; }
   render_init_config | node_put_root_file init-config.yaml
   # in-node poller: one nsenter, curl every 0.2 s, prints the wall clock of the first ok
   nx sh -c 'while [ "$(curl -sk --max-time 1 https://'"${LAB_NODE_IP:-172.31.0.2}"':6443/readyz)" != ok ]; do sleep 0.2; done; date +%s.%N' > "$d/api-healthy" 2>/dev/null &

@@ -1,5 +1,6 @@
 // What reset's phases get: no cluster configuration is needed (reset must work on a broken
-// node), only where things are, the host seam and the reporter.
+// node), only where things are, the host seam, the reporter, the switches reset reads, and
+// the two lists every step adds to: what went, and what was left behind.
 
 import type { FlagValues } from '../../config/flags.js';
 import type { RunOptions } from '../../config/types.js';
@@ -13,7 +14,16 @@ export interface ResetContext {
   host: Host;
   report: Reporter;
   flags: FlagValues;
-  criSocket: string;
+  /** --cri-socket; undefined means: detect the runtime's socket on the node */
+  criSocket: string | undefined;
+  /** --force: no question */
+  force: boolean;
+  /** --cleanup-tmp-dir */
+  cleanupTmpDir: boolean;
+  /** Ask y/N once before the first change (throws on no); does nothing with --force, --dry-run or after a yes. */
+  confirm(): Promise<void>;
+  /** what the steps removed (under --dry-run: would remove), in order */
+  removed: { step: string; what: string }[];
   /** leftovers a step could not remove, reported together at the end */
   failures: { step: string; what: string; error: string }[];
 }

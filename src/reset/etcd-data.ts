@@ -1,0 +1,54 @@
+// Where the local etcd keeps its data, as kubeadm finds it on a node with no configuration:
+// the hostPath of the `etcd-data` volume in the etcd static pod manifest, else the default.
+
+import type { Host } from '../host/host.js';
+import { DEFAULT_ETCD_DATA_DIR } from '../host/paths.js';
+import { emptyDirectory } from './files.js';
+import type { ResetStep } from './steps.js';
+
+export type EtcdDataDir =
+  | { kind: 'local'; dataDir: string; from: string }
+  /** a manifest without an etcd-data volume: not a kubeadm local etcd (kubeadm assumes external) */
+  | { kind: 'external'; manifest: string };
+
+const VOLUME = 'etcd-data';
+
+export async function findEtcdDataDir(host: Host, manifestPath: string): Promise<EtcdDataDir> {
+  const text = await host.readText(manifestPath);
+  // cleanup-node may have run first and taken the manifest: the default is then the best guess
+  if (text === undefined) return { kind: 'local', dataDir: DEFAULT_ETCD_DATA_DIR, from: `the default (${manifestPath} does not exist)` };
+  const { load } = await import('js-yaml');
+  let pod: unknown;
+  try {
+    pod = load(text);
+  } catch (e) {
+    throw new Error(`${manifestPath} is not valid YAML (${(e as Error).message.split('\n')[0]}); remove the etcd data directory yourself`);
+  }
+  const volumes = (pod as { spec?: { volumes?: { name?: string; hostPath?: { path?: string } }[] } } | null)?.spec?.volumes ?? [];
+  const dataDir = volumes.find((v) => v.name === VOLUME)?.hostPath?.path;
+  if (!dataDir) return { kind: 'external', manifest: manifestPath };
+  return { kind: 'local', dataDir, from: `the ${VOLUME} volume in ${manifestPath}` };
+}
+
+export interface EtcdEnv {
+  host: Host;
+  /** /etc/kubernetes/manifests/etcd.yaml */
+  manifest: string;
+}
+
+export const etcdSteps: readonly ResetStep<EtcdEnv>[] = [
+  {
+    name: 'etcd-data',
+    removes: 'the etcd data',
+    async run({ host, manifest }, log) {
+      const found = await findEtcdDataDir(host, manifest);
+      if (found.kind === 'external') {
+        log.note(`${found.manifest} has no ${VOLUME} volume: assuming external etcd; reset it yourself`);
+        return;
+      }
+      log.note('local etcd: its only member is this node\'s, so there is no member to remove from an etcd cluster');
+      log.note(`etcd data directory: ${found.dataDir} (from ${found.from})`);
+      await emptyDirectory(host, found.dataDir, log);
+    },
+  },
+];
