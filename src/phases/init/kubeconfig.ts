@@ -18,6 +18,7 @@ function kubeconfigFilePhase(spec: KubeconfigSpec): Phase<InitContext> {
   return {
     name: spec.name,
     short: spec.short,
+    long: `${spec.short}, and save it to ${spec.name}.conf file.`,
     flags: spec.name === 'kubelet' ? [...BASE_FLAGS, 'node-name'] : BASE_FLAGS,
     run: async (ctx) => {
       const { ensureKubeconfig } = await import('../../kubeconfig/ensure.js');
