@@ -14,7 +14,9 @@ import type { KeyPool } from '../pki/key-pool.js';
 import { privateKeyPem } from '../pki/keys.js';
 import { clientCertValidity } from '../pki/validity.js';
 import { readKubeconfig, renderKubeconfig } from './render.js';
-import type { KubeconfigSpec } from './specs.js';
+import type { KubeconfigSpec, ServerKind } from './specs.js';
+import { controlPlaneUrl, localApiServerUrl } from '../pki/api-endpoint.js';
+import { kubeletConfUsesLocalEndpoint } from '../config/versions.js';
 
 export const KUBECONFIG_MODE = 0o600;
 
@@ -33,13 +35,25 @@ export type KubeconfigOutcome =
   /** external CA mode: the user provided it and it checked out */
   | { kind: 'existing-external-ca'; spec: KubeconfigSpec; file: string; server: string };
 
+/** The URL a kubeconfig's cluster entry gets. */
+export function serverUrl(kind: ServerKind, cfg: InitConfig): string {
+  switch (kind) {
+    case 'control-plane':
+      return controlPlaneUrl(cfg);
+    case 'local':
+      return localApiServerUrl(cfg);
+    case 'kubelet':
+      return kubeletConfUsesLocalEndpoint(cfg.kubernetesVersion, cfg.featureGates) ? localApiServerUrl(cfg) : controlPlaneUrl(cfg);
+  }
+}
+
 /** the key pool id of a kubeconfig's client key (distinct from the certs' ids) */
 export const keyId = (spec: Pick<KubeconfigSpec, 'name'>) => `kubeconfig/${spec.name}`;
 
 export async function ensureKubeconfig(deps: KubeconfigDeps, spec: KubeconfigSpec): Promise<KubeconfigOutcome> {
   const file = deps.paths.kubeconfig(spec.name);
   const ca = await loadCA(deps, 'ca', file);
-  const server = spec.server(deps.cfg);
+  const server = serverUrl(spec.server, deps.cfg);
   const text = await deps.host.readText(file);
   if (text !== undefined) {
     await checkExisting(deps.host, file, text, ca, server);

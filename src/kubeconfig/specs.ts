@@ -1,10 +1,15 @@
 // The kubeconfig table: one row per file kubeadm writes into the kubeconfig dir, with the
-// client identity (user = CN, O) and the API server URL it points at (kubeconfig.go's specs).
+// client identity (user = CN, O) and which API server it points at (kubeconfig.go's specs).
+// Rows name the server rather than compute it, so this file stays light on `--help`'s path.
 
 import type { InitConfig } from '../config/types.js';
-import { kubeletConfUsesLocalEndpoint } from '../config/versions.js';
 import type { KubeconfigName } from '../host/paths.js';
-import { controlPlaneUrl, localApiServerUrl } from '../pki/api-endpoint.js';
+
+/**
+ * 'control-plane': https://CPE (else ADVERTISE:PORT); 'local': https://ADVERTISE:PORT;
+ * 'kubelet': either, per minor and the ControlPlaneKubeletLocalMode gate (config/versions.ts)
+ */
+export type ServerKind = 'control-plane' | 'local' | 'kubelet';
 
 export interface KubeconfigSpec {
   /** the phase name, and the file NAME.conf */
@@ -15,7 +20,7 @@ export interface KubeconfigSpec {
   user(cfg: InitConfig): string;
   /** the client cert's O (the groups it is authorized as) */
   organizations(cfg: InitConfig): string[];
-  server(cfg: InitConfig): string;
+  server: ServerKind;
 }
 
 export const KUBECONFIG_SPECS: readonly KubeconfigSpec[] = [
@@ -25,7 +30,7 @@ export const KUBECONFIG_SPECS: readonly KubeconfigSpec[] = [
     user: () => 'kubernetes-admin',
     // bound to cluster-admin by the ClusterRoleBinding kubeadm:cluster-admins, so it can be revoked
     organizations: () => ['kubeadm:cluster-admins'],
-    server: controlPlaneUrl,
+    server: 'control-plane',
   },
   {
     name: 'super-admin',
@@ -33,28 +38,28 @@ export const KUBECONFIG_SPECS: readonly KubeconfigSpec[] = [
     user: () => 'kubernetes-super-admin',
     // system:masters bypasses RBAC: the break-glass credential
     organizations: () => ['system:masters'],
-    server: controlPlaneUrl,
+    server: 'control-plane',
   },
   {
     name: 'kubelet',
     short: 'Generate a kubeconfig file for the kubelet to use *only* for cluster bootstrapping purposes',
     user: (cfg) => `system:node:${cfg.nodeRegistration.name}`,
     organizations: () => ['system:nodes'],
-    server: (cfg) => (kubeletConfUsesLocalEndpoint(cfg.kubernetesVersion, cfg.featureGates) ? localApiServerUrl(cfg) : controlPlaneUrl(cfg)),
+    server: 'kubelet',
   },
   {
     name: 'controller-manager',
     short: 'Generate a kubeconfig file for the controller manager to use',
     user: () => 'system:kube-controller-manager',
     organizations: () => [],
-    server: localApiServerUrl,
+    server: 'local',
   },
   {
     name: 'scheduler',
     short: 'Generate a kubeconfig file for the scheduler to use',
     user: () => 'system:kube-scheduler',
     organizations: () => [],
-    server: localApiServerUrl,
+    server: 'local',
   },
 ];
 

@@ -4,6 +4,7 @@
 
 import { UserError } from '../errors.js';
 import type { InitConfig } from '../config/types.js';
+import type { AltNamesKind } from './cert-specs.js';
 import { isDnsName, parseHostPort } from './api-endpoint.js';
 import { canonicalIp, cidrAddress } from './ip-address.js';
 
@@ -95,4 +96,16 @@ export function etcdAltNames(cfg: InitConfig, which: 'server' | 'peer'): AltName
   const local = cfg.etcd.local;
   if (local) appendSans(dns, ips, dropped, which === 'server' ? local.serverCertSANs : local.peerCertSANs);
   return normaliseAltNames(dns, ips, dropped);
+}
+
+/** The SANs a table row names, for this configuration. */
+export function altNamesFor(kind: AltNamesKind, cfg: InitConfig): AltNames {
+  switch (kind) {
+    case 'apiserver':
+      return apiServerAltNames(cfg);
+    case 'etcd-server':
+      return etcdAltNames(cfg, 'server');
+    case 'etcd-peer':
+      return etcdAltNames(cfg, 'peer');
+  }
 }

@@ -1,12 +1,16 @@
 // The certificate table: one row per certificate kubeadm makes under the cert dir, in
 // kubeadm's order (each CA before the leaves it signs). The certs phase's sub-phases, the
 // issuing and the reuse checks are all derived from these rows (kubeadm's certlist.go).
+// The rows name their SAN sets rather than import the builders (alt-names.ts): this file is on
+// the path of `--help`, the builders and their IP parsing are not.
 
 import type { InitConfig } from '../config/types.js';
 import { apiServerKubeletClientOrganizations } from '../config/versions.js';
-import { apiServerAltNames, etcdAltNames, type AltNames } from './alt-names.js';
 
 export type ExtKeyUsage = 'serverAuth' | 'clientAuth';
+
+/** which SAN builder of alt-names.ts a serving cert takes */
+export type AltNamesKind = 'apiserver' | 'etcd-server' | 'etcd-peer';
 
 export interface CertSpec {
   /** the phase name: certs/NAME */
@@ -21,8 +25,8 @@ export interface CertSpec {
   commonName(cfg: InitConfig): string;
   organizations(cfg: InitConfig): string[];
   usages: readonly ExtKeyUsage[];
-  /** SANs of a leaf; a CA gets its CN as its only DNS SAN */
-  altNames?(cfg: InitConfig): AltNames;
+  /** the SANs of a serving cert (none for a client cert; a CA gets its CN as its only DNS SAN) */
+  altNames?: AltNamesKind;
   /** made only when etcd is local (stacked) */
   localEtcdOnly?: boolean;
 }
@@ -49,7 +53,7 @@ export const CERT_SPECS: readonly CertSpec[] = [
     commonName: fixed('kube-apiserver'),
     organizations: none,
     usages: ['serverAuth'],
-    altNames: apiServerAltNames,
+    altNames: 'apiserver',
   },
   {
     name: 'apiserver-kubelet-client',
@@ -100,7 +104,7 @@ export const CERT_SPECS: readonly CertSpec[] = [
     organizations: none,
     // etcd also dials its own clients with the serving cert, so it needs clientAuth too
     usages: ['serverAuth', 'clientAuth'],
-    altNames: (cfg) => etcdAltNames(cfg, 'server'),
+    altNames: 'etcd-server',
     localEtcdOnly: true,
   },
   {
@@ -112,7 +116,7 @@ export const CERT_SPECS: readonly CertSpec[] = [
     commonName: (cfg) => cfg.nodeRegistration.name,
     organizations: none,
     usages: ['serverAuth', 'clientAuth'],
-    altNames: (cfg) => etcdAltNames(cfg, 'peer'),
+    altNames: 'etcd-peer',
     localEtcdOnly: true,
   },
   {

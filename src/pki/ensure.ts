@@ -7,7 +7,7 @@ import type { InitConfig } from '../config/types.js';
 import { HostError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { Paths } from '../host/paths.js';
-import type { AltNames } from './alt-names.js';
+import { altNamesFor, type AltNames } from './alt-names.js';
 import { certSpec, type CertSpec } from './cert-specs.js';
 import {
   certFiles,
@@ -132,7 +132,7 @@ async function ensureLeaf(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
   const files = certFiles(deps.paths, spec.baseName);
   const ca = await loadCA(deps, spec.signer!, files.crt);
   checkNotExpired(ca.cert, ca.files, now);
-  const altNames = spec.altNames?.(deps.cfg);
+  const altNames = spec.altNames && altNamesFor(spec.altNames, deps.cfg);
 
   const existing = await readCertFile(deps.host, files.crt);
   const key = await readKeyFile(deps.host, files.key);
