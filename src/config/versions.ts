@@ -175,21 +175,29 @@ export interface PkiRow {
    * GA (locked on) in 1.35 and was removed in 1.36.
    */
   kubeletConfServer: 'endpoint' | 'gate-off' | 'gate-on' | 'local';
+  /**
+   * how Go's x509.CreateCertificate derives a CA's SubjectKeyId (and so every leaf's AKI):
+   * SHA-1 of the public key bits, or (Go 1.25 with `godebug default=go1.25`, kubeadm 1.35+)
+   * that SHA-256 truncated to 160 bits; checked on reference kubeadm v1.29.15 and v1.37.2
+   */
+  subjectKeyIdHash: 'sha1' | 'sha256';
+  /** client-go writes `preferences: {}` into kubeconfigs; omitted (omitzero, deprecated for kuberc) from 1.34 */
+  kubeconfigPreferences: boolean;
 }
 
 const CLUSTER_ADMINS: readonly string[] = ['kubeadm:cluster-admins'];
 const NO_ORG: readonly string[] = [];
 
 export const PKI_ROWS: Record<Minor, PkiRow> = {
-  29: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
-  30: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint' },
-  31: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
-  32: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off' },
-  33: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [12, NO_ORG]]), kubeletConfServer: 'gate-on' },
-  34: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [8, NO_ORG]]), kubeletConfServer: 'gate-on' },
-  35: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [5, NO_ORG]]), kubeletConfServer: 'local' },
-  36: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [1, NO_ORG]]), kubeletConfServer: 'local' },
-  37: { validityFrom: 'start', kubeletClientOrganizations: NO_ORG, kubeletConfServer: 'local' },
+  29: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  30: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  31: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  32: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  33: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [12, NO_ORG]]), kubeletConfServer: 'gate-on', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  34: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [8, NO_ORG]]), kubeletConfServer: 'gate-on', subjectKeyIdHash: 'sha1', kubeconfigPreferences: false },
+  35: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [5, NO_ORG]]), kubeletConfServer: 'local', subjectKeyIdHash: 'sha256', kubeconfigPreferences: false },
+  36: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [1, NO_ORG]]), kubeletConfServer: 'local', subjectKeyIdHash: 'sha256', kubeconfigPreferences: false },
+  37: { validityFrom: 'start', kubeletClientOrganizations: NO_ORG, kubeletConfServer: 'local', subjectKeyIdHash: 'sha256', kubeconfigPreferences: false },
 };
 
 type VersionRef = Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>;

@@ -16,7 +16,7 @@ import { clientCertValidity } from '../pki/validity.js';
 import { readKubeconfig, renderKubeconfig } from './render.js';
 import type { KubeconfigSpec, ServerKind } from './specs.js';
 import { controlPlaneUrl, localApiServerUrl } from '../pki/api-endpoint.js';
-import { kubeletConfUsesLocalEndpoint } from '../config/versions.js';
+import { kubeletConfUsesLocalEndpoint, pkiFacts } from '../config/versions.js';
 
 export const KUBECONFIG_MODE = 0o600;
 
@@ -78,6 +78,7 @@ export async function ensureKubeconfig(deps: KubeconfigDeps, spec: KubeconfigSpe
       dns: [],
       ips: [],
       ...clientCertValidity(deps.cfg, deps.startedAt, notBefore(ca.cert), deps.now?.() ?? new Date()),
+      subjectKeyIdHash: pkiFacts(deps.cfg.kubernetesVersion).subjectKeyIdHash,
     },
     pair.publicKey,
     { key: ca.key, certPem: ca.pem },
@@ -89,6 +90,7 @@ export async function ensureKubeconfig(deps: KubeconfigDeps, spec: KubeconfigSpe
     user,
     clientCertPem: certPem,
     clientKeyPem: privateKeyPem(pair.privateKey),
+    preferences: pkiFacts(deps.cfg.kubernetesVersion).kubeconfigPreferences,
   });
   await deps.host.writeFile(file, yaml, KUBECONFIG_MODE);
   return { kind: 'generated', spec, file, server };

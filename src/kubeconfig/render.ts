@@ -10,6 +10,8 @@ export interface KubeconfigContent {
   user: string;
   clientCertPem: string;
   clientKeyPem: string;
+  /** write `preferences: {}` as client-go did before 1.34 */
+  preferences: boolean;
 }
 
 const b64 = (pem: string) => Buffer.from(pem).toString('base64');
@@ -23,7 +25,7 @@ export async function renderKubeconfig(c: KubeconfigContent): Promise<string> {
     contexts: [{ context: { cluster: c.clusterName, user: c.user }, name: context }],
     'current-context': context,
     kind: 'Config',
-    preferences: {},
+    ...(c.preferences ? { preferences: {} } : {}),
     users: [{ name: c.user, user: { 'client-certificate-data': b64(c.clientCertPem), 'client-key-data': b64(c.clientKeyPem) } }],
   };
   return yaml.dump(doc, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true });

@@ -4,6 +4,7 @@
 
 import type { KeyObject } from 'node:crypto';
 import type { InitConfig } from '../config/types.js';
+import { pkiFacts } from '../config/versions.js';
 import { HostError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { Paths } from '../host/paths.js';
@@ -29,8 +30,8 @@ import { caValidity, leafValidity } from './validity.js';
 
 export const CERT_MODE = 0o644;
 export const KEY_MODE = 0o600;
-/** kubeadm-spec.md: the cert dir is created 0700 */
-export const CERT_DIR_MODE = 0o700;
+/** the cert dir and etcd/ in it: 0755, as reference kubeadm v1.29.15 and v1.37.2 create them */
+export const CERT_DIR_MODE = 0o755;
 
 export interface PkiDeps {
   cfg: InitConfig;
@@ -72,7 +73,7 @@ export async function loadCA(deps: Pick<PkiDeps, 'host' | 'paths'>, caName: stri
   return { ...loaded, files, key };
 }
 
-/** The cert dir (and etcd/ in it) 0700; a missing parent of the cert dir gets the usual 0755. */
+/** The cert dir (and etcd/ in it), and a missing parent of it. */
 export async function makeCertDir(deps: Pick<PkiDeps, 'host' | 'paths'>, dir: string = deps.paths.pkiDir): Promise<void> {
   const parent = deps.paths.pkiDir.slice(0, deps.paths.pkiDir.lastIndexOf('/')) || '/';
   if (!(await deps.host.exists(parent))) await deps.host.mkdir(parent, 0o755);
@@ -119,7 +120,16 @@ async function ensureCA(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
   const pair = await deps.keys.take(spec.name, deps.cfg.encryptionAlgorithm);
   const cn = spec.commonName(deps.cfg);
   const pem = await issueCertificate(
-    { commonName: cn, organizations: spec.organizations(deps.cfg), isCA: true, usages: spec.usages, dns: [cn], ips: [], ...caValidity(deps.cfg, deps.startedAt, now) },
+    {
+      commonName: cn,
+      organizations: spec.organizations(deps.cfg),
+      isCA: true,
+      usages: spec.usages,
+      dns: [cn],
+      ips: [],
+      ...caValidity(deps.cfg, deps.startedAt, now),
+      subjectKeyIdHash: pkiFacts(deps.cfg.kubernetesVersion).subjectKeyIdHash,
+    },
     pair.publicKey,
     { key: pair.privateKey },
   );
@@ -163,6 +173,7 @@ async function ensureLeaf(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
       dns: altNames?.dns ?? [],
       ips: altNames?.ips ?? [],
       ...leafValidity(deps.cfg, deps.startedAt, notBefore(ca.cert), now),
+      subjectKeyIdHash: pkiFacts(deps.cfg.kubernetesVersion).subjectKeyIdHash,
     },
     pair.publicKey,
     { key: ca.key, certPem: ca.pem },

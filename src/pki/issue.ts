@@ -17,6 +17,8 @@ export interface CertTemplate {
   ips: readonly string[];
   notBefore: Date;
   notAfter: Date;
+  /** how a CA's SubjectKeyId is hashed (config/versions.ts, per minor) */
+  subjectKeyIdHash: 'sha1' | 'sha256';
 }
 
 export interface Issuer {
@@ -95,7 +97,7 @@ export async function issueCertificate(t: CertTemplate, subjectKey: KeyObject, i
   if (t.usages.length) extensions.push(new x509.ExtendedKeyUsageExtension(t.usages.map((u) => EKU_OID[u]), false));
   extensions.push(new x509.BasicConstraintsExtension(t.isCA, undefined, true));
   // Go generates a SubjectKeyId only for CAs
-  if (t.isCA) extensions.push(new x509.SubjectKeyIdentifierExtension(subjectKeyId(subjectKey).toString('hex')));
+  if (t.isCA) extensions.push(new x509.SubjectKeyIdentifierExtension(subjectKeyId(subjectKey, t.subjectKeyIdHash).toString('hex')));
   if (authorityKeyId) extensions.push(new x509.AuthorityKeyIdentifierExtension(authorityKeyId));
   if (t.dns.length || t.ips.length) {
     extensions.push(

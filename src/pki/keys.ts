@@ -69,8 +69,11 @@ export function signatureHash(signer: KeyObject): 'SHA-256' | 'SHA-384' | 'SHA-5
   return 'SHA-256';
 }
 
-/** RFC 5280 method 1, as Go's CreateCertificate: SHA-1 of the subjectPublicKey bits. */
-export function subjectKeyId(publicKey: KeyObject): Buffer {
+/**
+ * The SubjectKeyId Go's CreateCertificate gives a CA: a hash of the subjectPublicKey bits,
+ * SHA-1 (RFC 5280) or SHA-256 truncated to 160 bits (RFC 7093, Go 1.25+).
+ */
+export function subjectKeyId(publicKey: KeyObject, hash: 'sha1' | 'sha256' = 'sha1'): Buffer {
   let bits: Buffer;
   if (publicKey.asymmetricKeyType === 'rsa') {
     bits = publicKey.export({ type: 'pkcs1', format: 'der' });
@@ -78,7 +81,7 @@ export function subjectKeyId(publicKey: KeyObject): Buffer {
     const jwk = publicKey.export({ format: 'jwk' });
     bits = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
   }
-  return createHash('sha1').update(bits).digest();
+  return createHash(hash).update(bits).digest().subarray(0, 20);
 }
 
 /** What a key is, for messages: "RSA-2048", "ECDSA-P256". */

@@ -134,17 +134,18 @@ test('certs (RSA-2048, v1.37.2): every certificate as kubeadm makes it, checked 
   assert.equal(keyPublicKey(n.file(`${PKI}/sa.key`)), readFileSync(n.file(`${PKI}/sa.pub`), 'utf8'));
   assert.equal(mode(n.file(`${PKI}/sa.key`)), 0o600);
   assert.equal(mode(n.file(`${PKI}/sa.pub`)), 0o600);
-  assert.equal(mode(n.file(PKI)), 0o700, 'cert dir');
-  assert.equal(mode(n.file(`${PKI}/etcd`)), 0o700, 'etcd cert dir');
-  assert.equal(mode(n.file('/etc/kubernetes')), 0o755, 'the cert dir\'s parent keeps the usual mode');
+  // as reference kubeadm v1.29.15 and v1.37.2 make them
+  assert.equal(mode(n.file(PKI)), 0o755, 'cert dir');
+  assert.equal(mode(n.file(`${PKI}/etcd`)), 0o755, 'etcd cert dir');
+  assert.equal(mode(n.file('/etc/kubernetes')), 0o755, 'the cert dir\'s parent');
 
   // the CA's SKI is the leaves' AKI (Go's CreateCertificate)
-  // the CA's SKI (SHA-1 of its key, as Go makes it) is the leaves' AKI; leaves have no SKI
+  // the CA's SKI (v1.37: SHA-256 of its key bits truncated to 160 bits, Go 1.25+) is the leaves' AKI; leaves have no SKI
   const caPub = Buffer.from(openssl(['x509', '-in', crt(n, 'ca'), '-noout', '-pubkey']).replace(/-----[^-]+-----|\s/g, ''), 'base64');
   const { createPublicKey, createHash } = await import('node:crypto');
   const rsaPub = createPublicKey({ key: caPub, format: 'der', type: 'spki' }).export({ type: 'pkcs1', format: 'der' });
-  const sha1 = createHash('sha1').update(rsaPub).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
-  assert.equal(facts.get('ca')!.subjectKeyId, sha1);
+  const sha256 = createHash('sha256').update(rsaPub).digest().subarray(0, 20).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  assert.equal(facts.get('ca')!.subjectKeyId, sha256);
   assert.equal(facts.get('ca')!.authorityKeyId, undefined, 'a self-signed CA has no AKI (Go)');
   for (const e of EXPECTED.filter((x) => x.ca !== x.base)) {
     assert.equal(facts.get(e.base)!.authorityKeyId, facts.get(e.ca)!.subjectKeyId, `${e.base} AKI`);
@@ -189,17 +190,19 @@ test('certs/ca alone with RSA-4096 and certs/sa with RSA-3072', async (t) => {
   assert.match(openssl(['pkey', '-in', n.file(`${PKI}/sa.key`), '-noout', '-text']), /Private-Key: \(3072 bit/);
 });
 
-const VERSIONS: { name: string; version: string; kubeletClientSubject: string }[] = [
-  { name: 'v1.29.0: O=kubeadm:cluster-admins', version: 'v1.29.0', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins' },
-  { name: 'v1.33.11: still O=kubeadm:cluster-admins', version: 'v1.33.11', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins' },
-  { name: 'v1.33.12: backport, no O', version: 'v1.33.12', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client' },
-  { name: 'v1.36.0: O', version: 'v1.36.0', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins' },
-  { name: 'v1.36.1: no O', version: 'v1.36.1', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client' },
-  { name: 'v1.37.0: no O', version: 'v1.37.0', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client' },
+const VERSIONS: { name: string; version: string; kubeletClientSubject: string; skiHash: 'sha1' | 'sha256' }[] = [
+  { name: 'v1.29.0: O=kubeadm:cluster-admins', version: 'v1.29.0', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins', skiHash: 'sha1' },
+  { name: 'v1.33.11: still O=kubeadm:cluster-admins', version: 'v1.33.11', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins', skiHash: 'sha1' },
+  { name: 'v1.33.12: backport, no O', version: 'v1.33.12', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client', skiHash: 'sha1' },
+  { name: 'v1.34.8: backport, no O', version: 'v1.34.8', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client', skiHash: 'sha1' },
+  { name: 'v1.35.0: O', version: 'v1.35.0', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins', skiHash: 'sha256' },
+  { name: 'v1.36.0: O', version: 'v1.36.0', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins', skiHash: 'sha256' },
+  { name: 'v1.36.1: no O', version: 'v1.36.1', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client', skiHash: 'sha256' },
+  { name: 'v1.37.0: no O', version: 'v1.37.0', kubeletClientSubject: 'CN=kube-apiserver-kubelet-client', skiHash: 'sha256' },
 ];
 
 for (const v of VERSIONS) {
-  test(`apiserver-kubelet-client subject for ${v.name}`, async (t) => {
+  test(`apiserver-kubelet-client subject and CA key id hash for ${v.name}`, async (t) => {
     const n = newNode(t);
     await runInitPhases(n, ['certs/ca', 'certs/apiserver-kubelet-client'], {
       cfg: (c) => {
@@ -208,6 +211,11 @@ for (const v of VERSIONS) {
       },
     });
     assert.equal(certFacts(crt(n, 'apiserver-kubelet-client')).subject, v.kubeletClientSubject);
+    // the SKI hashes the P-256 point: the last 65 bytes of the SPKI openssl prints
+    const spki = Buffer.from(openssl(['x509', '-in', crt(n, 'ca'), '-noout', '-pubkey']).replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const { createHash } = await import('node:crypto');
+    const want = createHash(v.skiHash).update(spki.subarray(spki.length - 65)).digest().subarray(0, 20).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+    assert.equal(certFacts(crt(n, 'ca')).subjectKeyId, want);
   });
 }
 

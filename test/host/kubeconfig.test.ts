@@ -158,6 +158,20 @@ for (const s of SERVERS) {
   });
 }
 
+const PREFERENCES: { version: string; has: boolean }[] = [
+  { version: 'v1.33.0', has: true },
+  { version: 'v1.34.0', has: false },
+];
+
+for (const p of PREFERENCES) {
+  test(`${p.version}: ${p.has ? 'writes' : 'omits'} "preferences: {}" as that minor's client-go does`, async (t) => {
+    const n = newNode(t);
+    await runInitPhases(n, ['certs/ca', 'kubeconfig/scheduler'], { cfg: (c) => ((c.kubernetesVersion = parseKubeVersion(p.version)!), ecdsa(c)) });
+    assert.equal(/^preferences: \{\}$/m.test(readFileSync(n.file('/etc/kubernetes/scheduler.conf'), 'utf8')), p.has);
+    assert.equal(kubectlView(n.file('/etc/kubernetes/scheduler.conf'))['current-context'], 'system:kube-scheduler@kubernetes');
+  });
+}
+
 test('--kubeconfig-dir and clusterName are honoured', async (t) => {
   const n = newNode(t);
   await runInitPhases(n, ['certs/ca', 'kubeconfig/admin'], { cfg: (c) => ((c.clusterName = 'lab'), ecdsa(c)), run: { kubeconfigDir: '/srv/kc' } });
