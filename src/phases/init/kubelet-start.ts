@@ -1,14 +1,40 @@
-// The kubelet-start phase of init; its work lands with a later issue, until then it says so.
+// The kubelet-start phase of init: write the kubelet's files (config.yaml, kubeadm-flags.env,
+// instance-config.yaml 1.34+) and (re)start the kubelet, which then runs the static pods.
 
-import { NotImplementedError } from '../../errors.js';
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
 
 export const kubeletStartPhase: Phase<InitContext> = {
   name: 'kubelet-start',
   short: 'Write kubelet settings and (re)start the kubelet',
-  flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches'],
-  run: async () => {
-    throw new NotImplementedError('phase kubelet-start');
+  long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
+  flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches', 'ignore-preflight-errors'],
+  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags'>) => {
+    const [k, { ignoredChecks }] = await Promise.all([import('../../kubelet/kubelet-files.js'), import('../../preflight/ignore.js')]);
+    const { host, paths, report } = ctx;
+
+    // kubeadm stops the kubelet first so it never reads a half-written configuration
+    await k.stopKubelet(host);
+    // the same ignore list preflight used: an ignored Swap check means "let the kubelet run with swap"
+    const ignored = ignoredChecks(ctx.cfg.nodeRegistration.ignorePreflightErrors, ctx.flags['ignore-preflight-errors']);
+    const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored });
+    for (const f of written.files) report.result('file', `wrote ${f} (0644)`);
+    for (const w of written.warnings) report.warn(w);
+
+    const d = written.decisions;
+    if (d.cgroupDriver.reason) report.info(`kubelet cgroupDriver: ${d.cgroupDriver.value}, ${d.cgroupDriver.reason}`);
+    if (d.failSwapOn) report.info(`set failSwapOn: false in ${paths.kubeletConfigFile}: ${d.failSwapOn.reason}`);
+    if (d.failCgroupV1) report.info(`set failCgroupV1: false in ${paths.kubeletConfigFile} (kubeadm does not): ${d.failCgroupV1.reason}`);
+
+    const outcome = await k.restartKubelet(host, paths);
+    if (outcome.kind === 'restarted' && host.dryRun) {
+      report.info('would restart the kubelet (systemctl daemon-reload, systemctl restart kubelet)');
+    } else if (outcome.kind === 'restarted') {
+      report.info('started the kubelet (systemctl daemon-reload, systemctl restart kubelet); it now runs the static pods in ' + paths.manifestsDir);
+    } else if (outcome.kind === 'no-systemctl') {
+      report.warn(`no systemctl on this node: the kubelet must be started by hand with: ${outcome.how}`);
+    } else {
+      report.warn(`unable to start the kubelet service (${outcome.output}); please ensure the kubelet is reloaded and running, e.g. by hand with: ${outcome.how}`);
+    }
   },
 };

@@ -1,14 +1,35 @@
-// The preflight phase of init; its work lands with a later issue, until then it says so.
+// The preflight phase of init: run the check table (kubeadm's checks and mini-kubeadm's own
+// containerd checks), apply safe fixes with --fix, and stop with exit code 2 if any check fails.
 
-import { NotImplementedError } from '../../errors.js';
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
 
 export const preflightPhase: Phase<InitContext> = {
   name: 'preflight',
   short: 'Run pre-flight checks',
+  long: 'Run pre-flight checks for kubeadm init.',
   flags: ['config', 'dry-run', 'rootfs', 'kubernetes-version', 'image-repository', 'cri-socket', 'ignore-preflight-errors', 'node-name', 'apiserver-advertise-address', 'apiserver-bind-port', 'pod-network-cidr', 'service-cidr', 'fix'],
-  run: async () => {
-    throw new NotImplementedError('phase preflight');
+  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags'>) => {
+    const [{ runInitPreflight, preflightFailure }, { ignoredChecks }, { realMachineProbe }] = await Promise.all([
+      import('../../preflight/run.js'),
+      import('../../preflight/ignore.js'),
+      import('../../preflight/probe.js'),
+    ]);
+    const ignored = ignoredChecks(ctx.cfg.nodeRegistration.ignorePreflightErrors, ctx.flags['ignore-preflight-errors']);
+    ctx.report.info('running pre-flight checks');
+    const outcome = await runInitPreflight({
+      host: ctx.host,
+      cfg: ctx.cfg,
+      paths: ctx.paths,
+      machine: await realMachineProbe(),
+      ignored,
+      fix: ctx.flags.fix === true,
+    });
+    for (const f of outcome.fixed) ctx.report.result('note', `--fix: ${f}`);
+    for (const r of outcome.results.filter((x) => x.severity === 'warning')) {
+      ctx.report.warn(`[WARNING ${r.name}]: ${r.message}${r.ignored ? ' (ignored)' : ''}\n    fix: ${r.fix}`);
+    }
+    const failure = preflightFailure(outcome.results);
+    if (failure) throw failure;
   },
 };

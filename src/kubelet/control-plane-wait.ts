@@ -1,0 +1,116 @@
+// wait-control-plane's waits: the kubelet's /healthz, then the control plane as the minor checks
+// it (the API server's /healthz, or 1.33+ each component's health endpoint in parallel). Every
+// timeout carries a diagnosis of the node, never only "timed out".
+
+import type { InitConfig } from '../config/types.js';
+import { nodeFacts } from '../config/versions.js';
+import { TimeoutError } from '../errors.js';
+import type { Host } from '../host/host.js';
+import type { Paths } from '../host/paths.js';
+import { waitFor } from '../host/wait.js';
+import { diagnoseControlPlane } from './diagnose.js';
+import { probeHealth, type ProbeTls } from './http-probe.js';
+
+export interface HealthTarget {
+  /** the component, e.g. kube-apiserver */
+  name: string;
+  url: string;
+}
+
+/** The kubelet's health endpoint from its configuration (healthzBindAddress:healthzPort). */
+export function kubeletHealthUrl(cfg: InitConfig): string {
+  const kc = cfg.kubeletConfiguration ?? {};
+  const addr = typeof kc.healthzBindAddress === 'string' && kc.healthzBindAddress ? kc.healthzBindAddress : '127.0.0.1';
+  const port = typeof kc.healthzPort === 'number' ? kc.healthzPort : 10248;
+  return `http://${hostPort(addr, port)}/healthz`;
+}
+
+function hostPort(host: string, port: number | string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** A flag's value in a static pod manifest's command, e.g. --secure-port. */
+function flagValue(manifest: string | undefined, flag: string): string | undefined {
+  if (!manifest) return undefined;
+  const m = new RegExp(`-{1,2}${flag}[= ]([^\\s"']+)`).exec(manifest);
+  return m?.[1];
+}
+
+/** What to poll for the control plane, read from the manifests as kubeadm does (their flags win). */
+export async function controlPlaneTargets(host: Host, cfg: InitConfig, paths: Paths): Promise<HealthTarget[]> {
+  const read = (c: string) => host.readText(paths.manifest(c));
+  const [api, kcm, sched] = await Promise.all([read('kube-apiserver'), read('kube-controller-manager'), read('kube-scheduler')]);
+  const apiAddr = flagValue(api, 'advertise-address') ?? cfg.localAPIEndpoint.advertiseAddress;
+  const apiPort = flagValue(api, 'secure-port') ?? String(cfg.localAPIEndpoint.bindPort);
+  if (nodeFacts(cfg.kubernetesVersion.minor).controlPlaneCheck === 'apiserver-healthz') {
+    return [{ name: 'kube-apiserver', url: `https://${hostPort(apiAddr, apiPort)}/healthz` }];
+  }
+  return [
+    { name: 'kube-apiserver', url: `https://${hostPort(apiAddr, apiPort)}/livez` },
+    { name: 'kube-controller-manager', url: `https://${hostPort(flagValue(kcm, 'bind-address') ?? '127.0.0.1', flagValue(kcm, 'secure-port') ?? '10257')}/healthz` },
+    { name: 'kube-scheduler', url: `https://${hostPort(flagValue(sched, 'bind-address') ?? '127.0.0.1', flagValue(sched, 'secure-port') ?? '10259')}/livez` },
+  ];
+}
+
+/** admin.conf's client certificate, so the API server's /livez answers even without anonymous auth. */
+export async function adminClientTls(host: Host, paths: Paths): Promise<ProbeTls> {
+  const text = await host.readText(paths.kubeconfig('admin'));
+  if (!text) return {};
+  const yaml = await import('js-yaml');
+  const kc = yaml.load(text) as { users?: { user?: Record<string, string> }[] } | null;
+  const user = kc?.users?.[0]?.user;
+  const cert = user?.['client-certificate-data'];
+  const key = user?.['client-key-data'];
+  return cert && key ? { cert: Buffer.from(cert, 'base64'), key: Buffer.from(key, 'base64') } : {};
+}
+
+export interface WaitDeps {
+  host: Host;
+  cfg: InitConfig;
+  paths: Paths;
+  /** progress lines for the user */
+  say: (msg: string) => void;
+  intervalMs?: number;
+  /** for tests: override the diagnosis */
+  diagnose?: (lastDetail?: string) => Promise<string>;
+}
+
+export async function waitForKubelet(d: WaitDeps, url = kubeletHealthUrl(d.cfg)): Promise<number> {
+  const timeoutMs = d.cfg.timeouts.kubeletHealthCheckMs;
+  d.say(`waiting for a healthy kubelet at ${url}; this can take up to ${Math.round(timeoutMs / 1000)}s`);
+  return waitFor({
+    what: `the kubelet to be healthy at ${url}`,
+    probe: () => probeHealth(url),
+    timeoutMs,
+    intervalMs: d.intervalMs ?? 250,
+    diagnose: (last) => (d.diagnose ?? ((l) => diagnoseControlPlane(d.host, d.cfg, d.paths, l)))(last),
+  });
+}
+
+/** Poll every target at once; one TimeoutError naming each unhealthy component, with one diagnosis. */
+export async function waitForControlPlane(d: WaitDeps, targets: HealthTarget[], tls: ProbeTls = {}): Promise<Map<string, number>> {
+  const timeoutMs = d.cfg.timeouts.controlPlaneComponentHealthCheckMs;
+  d.say(`waiting for the kubelet to start the control plane static pods (${targets.map((t) => t.name).join(', ')}); this can take up to ${Math.round(timeoutMs / 1000)}s`);
+  const results = await Promise.allSettled(
+    targets.map(async (t) => {
+      d.say(`checking ${t.name} at ${t.url}`);
+      const ms = await waitFor({
+        what: t.name,
+        probe: () => probeHealth(t.url, { tls: t.name === 'kube-apiserver' ? tls : undefined }),
+        timeoutMs,
+        intervalMs: d.intervalMs ?? 250,
+        diagnose: async (last) => `${t.name} at ${t.url}: ${last ?? 'no answer'}`,
+      });
+      d.say(`${t.name} is healthy after ${(ms / 1000).toFixed(1)}s`);
+      return [t.name, ms] as const;
+    }),
+  );
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failed.length === 0) return new Map(results.map((r) => (r as PromiseFulfilledResult<readonly [string, number]>).value));
+  const notTimeouts = failed.find((e) => !(e instanceof TimeoutError));
+  if (notTimeouts) throw notTimeouts;
+  const lasts = (failed as TimeoutError[]).map((e) => e.hint ?? '');
+  const names = targets.filter((_, i) => results[i]!.status === 'rejected').map((t) => t.name);
+  const diagnosis = await (d.diagnose ?? ((l) => diagnoseControlPlane(d.host, d.cfg, d.paths, l)))(lasts.join('; '));
+  throw new TimeoutError(`a healthy control plane: ${names.join(', ')} not healthy after ${Math.round(timeoutMs / 1000)}s`, diagnosis);
+}

@@ -1,0 +1,72 @@
+// kubelet-start's work on the node: write config.yaml, kubeadm-flags.env and (1.34+)
+// instance-config.yaml as kubeadm does, then stop / daemon-reload / restart the kubelet.
+
+import { hostname as osHostname } from 'node:os';
+import type { InitConfig } from '../config/types.js';
+import { nodeFacts } from '../config/versions.js';
+import type { Host } from '../host/host.js';
+import type { Paths } from '../host/paths.js';
+import * as systemd from '../host/systemd.js';
+import { ignoreSet } from '../preflight/ignore.js';
+import { kubeadmFlagsEnv } from './flags-env.js';
+import { instanceConfigText, kubeletConfiguration, renderKubeletConfiguration } from './kubelet-config.js';
+import { decideForNode, observeNode, type NodeDecisions } from './node-decisions.js';
+
+export interface WrittenKubeletFiles {
+  files: string[];
+  decisions: NodeDecisions;
+  /** kubeadm-style warnings about user values that differ from the recommended ones */
+  warnings: string[];
+}
+
+export async function writeKubeletFiles(
+  host: Host,
+  cfg: InitConfig,
+  paths: Paths,
+  opts: { hostname?: string; ignored?: ReadonlySet<string> } = {},
+): Promise<WrittenKubeletFiles> {
+  const facts = nodeFacts(cfg.kubernetesVersion.minor);
+  const [seen, resolved] = await Promise.all([observeNode(host, cfg), systemd.isActive(host, 'systemd-resolved')]);
+  const decisions = decideForNode(cfg, seen, opts.ignored ?? ignoreSet(cfg.nodeRegistration.ignorePreflightErrors));
+  const { doc, warnings } = kubeletConfiguration(cfg, facts, { decisions, systemdResolvedActive: resolved, criSocket: cfg.nodeRegistration.criSocket });
+
+  await host.mkdir(paths.kubeletDir, 0o700);
+  const files: string[] = [];
+  await host.writeFile(paths.kubeletFlagsEnvFile, kubeadmFlagsEnv(cfg, facts, opts.hostname ?? osHostname()), 0o644);
+  files.push(paths.kubeletFlagsEnvFile);
+  if (facts.instanceConfig) {
+    await host.writeFile(paths.kubeletInstanceConfigFile, instanceConfigText(cfg.nodeRegistration.criSocket), 0o644);
+    files.push(paths.kubeletInstanceConfigFile);
+  }
+  await host.writeFile(paths.kubeletConfigFile, await renderKubeletConfiguration(doc), 0o644);
+  files.push(paths.kubeletConfigFile);
+  return { files, decisions, warnings };
+}
+
+export type KubeletServiceOutcome =
+  | { kind: 'restarted' }
+  | { kind: 'no-systemctl'; how: string }
+  | { kind: 'failed'; output: string; how: string };
+
+/** How to run the kubelet by hand with kubeadm's files (what the 10-kubeadm.conf drop-in does). */
+export function manualKubeletCommand(paths: Paths): string {
+  return (
+    `kubelet --bootstrap-kubeconfig=${paths.kubeconfig('bootstrap-kubelet')} --kubeconfig=${paths.kubeconfig('kubelet')} ` +
+    `--config=${paths.kubeletConfigFile} $KUBELET_KUBEADM_ARGS (with the variables of ${paths.kubeletFlagsEnvFile})`
+  );
+}
+
+/** Stop the kubelet before its files change (so it does not race a half-written config). */
+export async function stopKubelet(host: Host): Promise<void> {
+  if (await systemd.hasSystemctl(host)) await systemd.stop(host, 'kubelet');
+}
+
+/** systemctl daemon-reload + restart kubelet, as kubeadm's TryStartKubelet. */
+export async function restartKubelet(host: Host, paths: Paths): Promise<KubeletServiceOutcome> {
+  const how = manualKubeletCommand(paths);
+  if (!(await systemd.hasSystemctl(host))) return { kind: 'no-systemctl', how };
+  const reload = await systemd.daemonReload(host);
+  const r = await systemd.restart(host, 'kubelet');
+  if (!r.ok) return { kind: 'failed', output: [reload.ok ? '' : reload.output, r.output].filter(Boolean).join('; '), how };
+  return { kind: 'restarted' };
+}

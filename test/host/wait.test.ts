@@ -1,0 +1,146 @@
+// Waiting with a deadline and a diagnosis, against real local HTTP(S) servers. The diagnosis
+// test puts stand-ins for crictl, journalctl and systemctl on PATH (no container runtime or
+// kubelet exists on this machine); they answer as a node whose etcd crash-loops would.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
+import { testConfig } from '../helpers/test-config.js';
+import { nodePaths } from '../../src/host/paths.js';
+import { waitFor } from '../../src/host/wait.js';
+import { TimeoutError } from '../../src/errors.js';
+import { controlPlaneTargets, waitForControlPlane, waitForKubelet } from '../../src/kubelet/control-plane-wait.js';
+import { parseKubeVersion } from '../../src/config/defaults.js';
+
+const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
+
+/** A server answering 500 until `healthyAfterMs` (never, if undefined), then 200. */
+async function healthServer(t: { after: (fn: () => void) => void }, healthyAfterMs: number | undefined, tls?: { key: string; cert: string }) {
+  const start = Date.now();
+  const handler: http.RequestListener = (_req, res) => {
+    const healthy = healthyAfterMs !== undefined && Date.now() - start >= healthyAfterMs;
+    res.writeHead(healthy ? 200 : 500).end(healthy ? 'ok' : '[-]etcd failed: reason withheld\nhealthz check failed');
+  };
+  const srv = tls ? https.createServer(tls, handler) : http.createServer(handler);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => srv.close());
+  return `127.0.0.1:${(srv.address() as AddressInfo).port}`;
+}
+
+const fastCfg = (ms: number) =>
+  testConfig((c) => {
+    c.timeouts.kubeletHealthCheckMs = ms;
+    c.timeouts.controlPlaneComponentHealthCheckMs = ms;
+  });
+
+test('waitFor returns once the probe answers, and times out with the diagnosis as the hint', async () => {
+  let n = 0;
+  const ms = await waitFor({ what: 'three tries', probe: async () => ++n >= 3, timeoutMs: 5000, intervalMs: 10 });
+  assert.equal(n, 3);
+  assert.ok(ms < 1000);
+  await assert.rejects(
+    waitFor({ what: 'never', probe: async () => ({ ok: false, detail: 'HTTP 500' }), timeoutMs: 100, intervalMs: 20, diagnose: async (last) => `diagnosed after ${last}` }),
+    (e: unknown) => e instanceof TimeoutError && /timed out waiting for never/.test(e.message) && e.hint === 'diagnosed after HTTP 500',
+  );
+});
+
+test('the kubelet wait succeeds when a real /healthz turns healthy after 600ms', async (t) => {
+  const addr = await healthServer(t, 600);
+  const said: string[] = [];
+  const ms = await waitForKubelet({ host: tmpHost(t), cfg: fastCfg(10_000), paths, say: (m) => said.push(m), intervalMs: 100 }, `http://${addr}/healthz`);
+  assert.ok(ms >= 550 && ms < 3000, `took ${ms}ms`);
+  assert.match(said[0]!, /waiting for a healthy kubelet at http:\/\/127\.0\.0\.1:\d+\/healthz/);
+});
+
+test('HTTPS components with self-signed certificates (openssl) are polled in parallel, unverified, as kubeadm does', async (t) => {
+  const dir = tmpDir(t);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem')], { stdio: 'ignore' });
+  const tls = { key: readFileSync(path.join(dir, 'k.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'c.pem'), 'utf8') };
+  const [a, b, c] = await Promise.all([healthServer(t, 300, tls), healthServer(t, 0, tls), healthServer(t, 500, tls)]);
+  const targets = [
+    { name: 'kube-apiserver', url: `https://${a}/livez` },
+    { name: 'kube-controller-manager', url: `https://${b}/healthz` },
+    { name: 'kube-scheduler', url: `https://${c}/livez` },
+  ];
+  const started = Date.now();
+  const done = await waitForControlPlane({ host: tmpHost(t), cfg: fastCfg(10_000), paths, say: () => {}, intervalMs: 100 }, targets);
+  assert.deepEqual([...done.keys()].sort(), ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']);
+  assert.ok(Date.now() - started < 2000, 'in parallel, not one after another');
+});
+
+const CRICTL = `#!/bin/sh
+# crictl stand-in: a node whose etcd container has restarted three times
+for a in "$@"; do last="$a"; done
+case " $* " in
+  *" pods "*) echo '{"items":[
+    {"id":"p1","metadata":{"name":"etcd-node-a","namespace":"kube-system"},"state":"SANDBOX_READY","createdAt":"1"},
+    {"id":"p2","metadata":{"name":"kube-apiserver-node-a","namespace":"kube-system"},"state":"SANDBOX_READY","createdAt":"2"}]}' ;;
+  *" ps "*) echo '{"containers":[
+    {"id":"c1","podSandboxId":"p1","metadata":{"name":"etcd","attempt":3},"state":"CONTAINER_EXITED","createdAt":"5"},
+    {"id":"c2","podSandboxId":"p2","metadata":{"name":"kube-apiserver","attempt":0},"state":"CONTAINER_RUNNING","createdAt":"6"}]}' ;;
+  *" logs "*) [ "$last" = c1 ] && printf '%s\\n' '{"level":"info","msg":"starting etcd"}' '{"level":"fatal","msg":"failed to open data dir /var/lib/etcd: permission denied"}' ;;
+esac
+exit 0
+`;
+
+test('a never-healthy control plane times out with a diagnosis: kubelet state, its log, the restarting etcd and its log line', async (t) => {
+  const bin = tmpDir(t, 'mk-bin-');
+  const tools: Record<string, string> = {
+    crictl: CRICTL,
+    systemctl: '#!/bin/sh\n# systemctl stand-in: the kubelet is active\nexit 0\n',
+    journalctl: '#!/bin/sh\necho "E1125 kubelet.go:2000] \\"Error getting node\\" err=\\"node \\\\\\"node-a\\\\\\" not found\\""\n',
+  };
+  for (const [name, text] of Object.entries(tools)) {
+    writeFileSync(path.join(bin, name), text);
+    chmodSync(path.join(bin, name), 0o755);
+  }
+  const old = process.env.PATH;
+  process.env.PATH = `${bin}:/usr/bin:/bin`;
+  t.after(() => void (process.env.PATH = old));
+
+  const addr = await healthServer(t, undefined);
+  const host = tmpHost(t);
+  await host.writeFile(paths.manifest('kube-controller-manager'), 'x', 0o600);
+  const err = await waitForControlPlane({ host, cfg: fastCfg(700), paths, say: () => {}, intervalMs: 100 }, [{ name: 'kube-apiserver', url: `http://${addr}/livez` }]).then(
+    () => assert.fail('must time out'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof TimeoutError);
+  assert.match(err.message, /kube-apiserver not healthy after 1s/);
+  const hint = err.hint!;
+  assert.match(hint, /HTTP 500: \[-\]etcd failed/, 'the last answer');
+  assert.match(hint, /the kubelet service is active/);
+  assert.match(hint, /Error getting node/, "the kubelet's log");
+  assert.match(hint, /etcd: restarting \(attempt 3, now CONTAINER_EXITED\); its last log lines:\n.*starting etcd/);
+  assert.match(hint, /kube-apiserver: running/);
+  assert.match(hint, /kube-controller-manager: no pod yet \(the kubelet has not started \/etc\/kubernetes\/manifests\/kube-controller-manager\.yaml\)/);
+  assert.match(hint, /kube-scheduler: no pod and no manifest/);
+  assert.match(hint, /likely cause: etcd is restarting: its log says ".*failed to open data dir \/var\/lib\/etcd: permission denied.*"/);
+});
+
+const targetRows: { version: string; manifest?: string; want: string[] }[] = [
+  {
+    version: 'v1.37.2',
+    want: ['kube-apiserver https://172.31.0.2:6443/livez', 'kube-controller-manager https://127.0.0.1:10257/healthz', 'kube-scheduler https://127.0.0.1:10259/livez'],
+  },
+  {
+    version: 'v1.37.2',
+    manifest: 'spec:\n  containers:\n  - command:\n    - kube-apiserver\n    - --advertise-address=10.0.0.5\n    - --secure-port=8443\n',
+    want: ['kube-apiserver https://10.0.0.5:8443/livez', 'kube-controller-manager https://127.0.0.1:10257/healthz', 'kube-scheduler https://127.0.0.1:10259/livez'],
+  },
+  { version: 'v1.32.4', want: ['kube-apiserver https://172.31.0.2:6443/healthz'] },
+];
+for (const row of targetRows) {
+  test(`${row.version}${row.manifest ? ' with flags in the manifest' : ''}: wait-control-plane polls ${row.want.length} endpoint(s)`, async (t) => {
+    const host = tmpHost(t);
+    if (row.manifest) await host.writeFile(paths.manifest('kube-apiserver'), row.manifest, 0o600);
+    const cfg = testConfig((c) => void (c.kubernetesVersion = parseKubeVersion(row.version)!));
+    assert.deepEqual((await controlPlaneTargets(host, cfg, paths)).map((x) => `${x.name} ${x.url}`), row.want);
+  });
+}
