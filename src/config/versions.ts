@@ -150,6 +150,83 @@ export const MANIFEST_ROWS: Record<Minor, ManifestRow> = {
 };
 
 // ---------------------------------------------------------------------------------------
+// Certificates and kubeconfigs (owner: core-pki). kubeadm-spec.md "Certificates",
+// "kubeconfig files" and the per-minor rows on cert validity, algorithms,
+// apiserver-kubelet-client O and kubelet.conf's server. (Which encryptionAlgorithm a minor
+// accepts is the config validation's row.)
+// ---------------------------------------------------------------------------------------
+
+export interface PkiRow {
+  /**
+   * 'start' (1.31+): every cert runs from start - 5 min to start + period.
+   * 'signing' (1.29-1.30): a CA runs from now - 5 min to now + period; a leaf from its CA's
+   * notBefore to its own signing time + period.
+   */
+  validityFrom: 'start' | 'signing';
+  /**
+   * O of the apiserver-kubelet-client cert: kubeadm:cluster-admins, or none (authorized by the
+   * ClusterRoleBinding kubeadm:apiserver-kubelet-client instead) from 1.37.0 and its backports
+   */
+  kubeletClientOrganizations: PerPatch<readonly string[]>;
+  /**
+   * kubelet.conf's server: 'endpoint' = the control-plane endpoint (like admin.conf); 'gate-off'
+   * / 'gate-on' = the local API endpoint when feature gate ControlPlaneKubeletLocalMode is on
+   * (default off / on); 'local' = always the local API endpoint (ADVERTISE:PORT). The gate went
+   * GA (locked on) in 1.35 and was removed in 1.36.
+   */
+  kubeletConfServer: 'endpoint' | 'gate-off' | 'gate-on' | 'local';
+  /**
+   * how Go's x509.CreateCertificate derives a CA's SubjectKeyId (and so every leaf's AKI):
+   * SHA-1 of the public key bits, or (Go 1.25 with `godebug default=go1.25`, kubeadm 1.35+)
+   * that SHA-256 truncated to 160 bits; checked on reference kubeadm v1.29.15 and v1.37.2
+   */
+  subjectKeyIdHash: 'sha1' | 'sha256';
+  /** client-go writes `preferences: {}` into kubeconfigs; omitted (omitzero, deprecated for kuberc) from 1.34 */
+  kubeconfigPreferences: boolean;
+}
+
+const CLUSTER_ADMINS: readonly string[] = ['kubeadm:cluster-admins'];
+const NO_ORG: readonly string[] = [];
+
+export const PKI_ROWS: Record<Minor, PkiRow> = {
+  29: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  30: { validityFrom: 'signing', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'endpoint', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  31: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  32: { validityFrom: 'start', kubeletClientOrganizations: CLUSTER_ADMINS, kubeletConfServer: 'gate-off', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  33: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [12, NO_ORG]]), kubeletConfServer: 'gate-on', subjectKeyIdHash: 'sha1', kubeconfigPreferences: true },
+  34: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [8, NO_ORG]]), kubeletConfServer: 'gate-on', subjectKeyIdHash: 'sha1', kubeconfigPreferences: false },
+  35: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [5, NO_ORG]]), kubeletConfServer: 'local', subjectKeyIdHash: 'sha256', kubeconfigPreferences: false },
+  36: { validityFrom: 'start', kubeletClientOrganizations: byPatch([[0, CLUSTER_ADMINS], [1, NO_ORG]]), kubeletConfServer: 'local', subjectKeyIdHash: 'sha256', kubeconfigPreferences: false },
+  37: { validityFrom: 'start', kubeletClientOrganizations: NO_ORG, kubeletConfServer: 'local', subjectKeyIdHash: 'sha256', kubeconfigPreferences: false },
+};
+
+type VersionRef = Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>;
+
+/** The pki/kubeconfig row for a version. */
+export function pkiFacts(v: VersionRef): Resolved<PkiRow> {
+  return rowFor(PKI_ROWS, v);
+}
+
+/** O of the apiserver-kubelet-client cert for a version. */
+export function apiServerKubeletClientOrganizations(v: VersionRef): string[] {
+  return [...pkiFacts(v).kubeletClientOrganizations];
+}
+
+/** Does kubelet.conf point at this node's own API server (ADVERTISE:PORT) rather than the control-plane endpoint? */
+export function kubeletConfUsesLocalEndpoint(v: VersionRef, featureGates: Record<string, boolean>): boolean {
+  switch (pkiFacts(v).kubeletConfServer) {
+    case 'endpoint':
+      return false;
+    case 'gate-off':
+      return featureGates.ControlPlaneKubeletLocalMode === true;
+    case 'gate-on':
+      return featureGates.ControlPlaneKubeletLocalMode !== false;
+    case 'local':
+      return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Lookups
 // ---------------------------------------------------------------------------------------
 
@@ -158,6 +235,7 @@ export interface Facts {
   images: Resolved<ImageRow>;
   manifests: Resolved<ManifestRow>;
   clusterObjects: Resolved<ClusterObjectRow>;
+  pki: Resolved<PkiRow>;
   node: NodeMinorFacts;
 }
 
@@ -168,6 +246,7 @@ export function factsFor(version: Pick<KubeVersion, 'major' | 'minor' | 'patch' 
     images: rowFor(IMAGE_ROWS, version),
     manifests: rowFor(MANIFEST_ROWS, version),
     clusterObjects: rowFor(CLUSTER_OBJECT_ROWS, version),
+    pki: rowFor(PKI_ROWS, version),
     node: rowFor(NODE_ROWS, version),
   };
 }
