@@ -362,7 +362,6 @@ export const CLUSTER_OBJECT_ROWS: Record<Minor, ClusterObjectRow> = {
   37: { uploadsAuthorizationMode: false, corefileCacheBlock: true, corednsNamedProbePorts: true, kubeProxyMode: 'iptables', loggingTextOptions: true, criSocketAnnotation: 'never', apiserverKubeletClientBinding: true },
 };
 
-type VersionRef = Pick<KubeVersion, 'major' | 'minor' | 'patch' | 'text'>;
 
 export function clusterObjectTraits(v: VersionRef): Resolved<ClusterObjectRow> & { kubeadmConfigApi: KubeadmApiVersion } {
   return { ...rowFor(CLUSTER_OBJECT_ROWS, v), kubeadmConfigApi: configApiRow(v.minor).writes };
