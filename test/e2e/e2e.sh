@@ -5,7 +5,8 @@
 # It installs what it needs (Debian packages, Go builds into ~/.cache/mini-kubeadm-lab),
 # always removes the node (trap), then checks the host is as before. Exit 0 = all passed.
 # E2E_KEEP_NODE=1 leaves the node running for inspection (node.sh exec/down).
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "e2e: unexpected error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
 . "$E2E_DIR/lib/hostcheck.sh"
 
@@ -68,7 +69,7 @@ pod_reaches_api_by_name() { # kubernetes.default: search domains, CoreDNS, then 
   kc exec e2e-dns -- sh -c 'kubectl --server=https://kubernetes.default:443 --certificate-authority=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt --token="$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)" get --raw /version' \
     | grep -q "\"gitVersion\": \"$K8S_VERSION\""
 }
-pod_in_cluster_config() { [[ $(kc exec e2e-dns -- sh -c 'echo $KUBERNETES_SERVICE_HOST; kubectl get --raw /readyz' | tr '\n' ' ') == "10.96.0.1 ok " ]]; }
+pod_in_cluster_config() { [[ $(kc exec e2e-dns -- sh -c 'echo $KUBERNETES_SERVICE_HOST $(kubectl get --raw /readyz)') == "10.96.0.1 ok" ]]; }
 count_pods() { kc get pods -n "$1" -l "$2" --no-headers 2>/dev/null | wc -l; }
 mirror_replaced() { local u; u=$(pod_uid "$1"); [[ -n $u && $u != "$2" ]] && mirror_running "$1" default; }
 static_pod_updated() { local h; h=$(kc get pod "$1" -o 'jsonpath={.metadata.annotations.kubernetes\.io/config\.hash}' 2>/dev/null)

@@ -21,7 +21,7 @@ host_snapshot() {
   # cgroups at the roots of every hierarchy and below this process's own cgroup
   { find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d; 
     while IFS=: read -r _ c p; do [[ $p == / ]] && continue; find "/sys/fs/cgroup/${c#name=}$p" -mindepth 1 -maxdepth 3 -type d 2>/dev/null; done < /proc/self/cgroup
-  } | grep -v '/process_api$' | sort -u > "$d/cgroups"
+  } | { grep -v '/process_api$' || true; } | sort -u > "$d/cgroups"
   for t in iptables-legacy-save ip6tables-legacy-save iptables-nft-save ip6tables-nft-save; do
     command -v "$t" >/dev/null && "$t" 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]/[]/' > "$d/$t" || true
   done
@@ -34,7 +34,7 @@ host_snapshot() {
              kernel/keys/root_maxbytes net/netfilter/nf_conntrack_max net/ipv4/ip_forward net/bridge/bridge-nf-call-iptables; do
       echo "$t=$(cat /proc/sys/$t 2>/dev/null)"; done
     echo "nf_conntrack.hashsize=$(cat /sys/module/nf_conntrack/parameters/hashsize 2>/dev/null)"; } > "$d/sysctls"
-  for t in "${HOST_PATHS[@]}"; do [[ -e $t || -L $t ]] && echo "$t"; done > "$d/paths"
+  for t in "${HOST_PATHS[@]}"; do if [[ -e $t || -L $t ]]; then echo "$t"; fi; done > "$d/paths"
 }
 
 host_compare() {
