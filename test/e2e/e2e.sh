@@ -89,6 +89,7 @@ metadata:
   namespace: default
   labels: {app: e2e-web}
 spec:
+  terminationGracePeriodSeconds: 1   # httpd as PID 1 ignores SIGTERM
   containers:
   - name: web
     image: $IMG_TEST
@@ -147,6 +148,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: e2e-dns, namespace: default}
 spec:
+  terminationGracePeriodSeconds: 1
   tolerations: [{operator: Exists}]
   containers:
   - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
@@ -165,7 +167,8 @@ EOM
   local uid1 hash1
   uid1=$(pod_uid "web-$NODE"); hash1=$(kc get pod "web-$NODE" -o 'jsonpath={.metadata.annotations.kubernetes\.io/config\.hash}')
   kc delete pod "web-$NODE" --wait=false >/dev/null
-  await 60 "mirror pod web-$NODE returns after kubectl delete pod" mirror_replaced "web-$NODE" "$uid1"
+  # the kubelet notices a deleted mirror pod at its next periodic sync (syncFrequency 1m + jitter)
+  await 150 "mirror pod web-$NODE returns after kubectl delete pod" mirror_replaced "web-$NODE" "$uid1"
   static_web_manifest 2 | nx sh -c 'cat > /etc/kubernetes/manifests/web.yaml'
   await 90 "static pod restarts with the changed manifest" static_pod_updated "web-$NODE" "$hash1" 2
   nx rm -f /etc/kubernetes/manifests/web.yaml
@@ -180,6 +183,7 @@ spec:
   template:
     metadata: {labels: {app: e2e-ds}}
     spec:
+      terminationGracePeriodSeconds: 1
       tolerations: [{operator: Exists}]
       containers:
       - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
