@@ -107,6 +107,9 @@ main() {
   ensure_deps
   pass "dependencies ready ($(since "$t0")s)"
   tool_available || fail "$E2E_TOOL cannot run here yet (for mini-kubeadm: npm ci && npm run build, then 'node bin/mini-kubeadm init --help' must work)"
+  if bash "$NODE_SH" status >/dev/null 2>&1; then
+    fail "node $NODE already runs (a kept node?): stop it first with bash test/e2e/node.sh down"
+  fi
   touch /tmp/.mini-kubeadm-lab-sentinel
   host_snapshot "$RUN/before"
   trap cleanup EXIT
