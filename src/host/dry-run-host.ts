@@ -54,8 +54,12 @@ export class DryRunHost implements Host {
     this.actions.push({ kind: 'write', path: p, mode, bytes: buf.length, content: buf.toString('utf8') });
   }
 
+  private readonly made = new Set<string>();
+
   async mkdir(p: string, mode: number): Promise<void> {
-    if (!(await this.inner.exists(p))) this.actions.push({ kind: 'mkdir', path: p, mode });
+    if (this.made.has(p) || (await this.inner.exists(p))) return;
+    this.made.add(p);
+    this.actions.push({ kind: 'mkdir', path: p, mode });
   }
 
   async chmod(p: string, mode: number): Promise<void> {

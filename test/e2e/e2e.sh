@@ -5,7 +5,8 @@
 # It installs what it needs (Debian packages, Go builds into ~/.cache/mini-kubeadm-lab),
 # always removes the node (trap), then checks the host is as before. Exit 0 = all passed.
 # E2E_KEEP_NODE=1 leaves the node running for inspection (node.sh exec/down).
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "e2e: unexpected error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
 . "$E2E_DIR/lib/hostcheck.sh"
 
@@ -68,7 +69,7 @@ pod_reaches_api_by_name() { # kubernetes.default: search domains, CoreDNS, then 
   kc exec e2e-dns -- sh -c 'kubectl --server=https://kubernetes.default:443 --certificate-authority=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt --token="$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)" get --raw /version' \
     | grep -q "\"gitVersion\": \"$K8S_VERSION\""
 }
-pod_in_cluster_config() { [[ $(kc exec e2e-dns -- sh -c 'echo $KUBERNETES_SERVICE_HOST; kubectl get --raw /readyz' | tr '\n' ' ') == "10.96.0.1 ok " ]]; }
+pod_in_cluster_config() { [[ $(kc exec e2e-dns -- sh -c 'echo $KUBERNETES_SERVICE_HOST $(kubectl get --raw /readyz)') == "10.96.0.1 ok" ]]; }
 count_pods() { kc get pods -n "$1" -l "$2" --no-headers 2>/dev/null | wc -l; }
 mirror_replaced() { local u; u=$(pod_uid "$1"); [[ -n $u && $u != "$2" ]] && mirror_running "$1" default; }
 static_pod_updated() { local h; h=$(kc get pod "$1" -o 'jsonpath={.metadata.annotations.kubernetes\.io/config\.hash}' 2>/dev/null)
@@ -88,6 +89,7 @@ metadata:
   namespace: default
   labels: {app: e2e-web}
 spec:
+  terminationGracePeriodSeconds: 1   # httpd as PID 1 ignores SIGTERM
   containers:
   - name: web
     image: $IMG_TEST
@@ -105,6 +107,9 @@ main() {
   ensure_deps
   pass "dependencies ready ($(since "$t0")s)"
   tool_available || fail "$E2E_TOOL cannot run here yet (for mini-kubeadm: npm ci && npm run build, then 'node bin/mini-kubeadm init --help' must work)"
+  if bash "$NODE_SH" status >/dev/null 2>&1; then
+    fail "node $NODE already runs (a kept node?): stop it first with bash test/e2e/node.sh down"
+  fi
   touch /tmp/.mini-kubeadm-lab-sentinel
   host_snapshot "$RUN/before"
   trap cleanup EXIT
@@ -133,9 +138,13 @@ main() {
 
   # ---- c. network, DNS, Service --------------------------------------------------
   STAGE=c.cluster
-  render_flannel | bash "$NODE_SH" exec -- kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f - > "$RUN/flannel.out" 2>&1 \
-    || { cat "$RUN/flannel.out"; fail "flannel manifest applies"; }
-  pass "flannel manifest applied"
+  if [[ -n $(kc get ds -n kube-flannel -o name 2>/dev/null) ]]; then
+    pass "init installed the pod network itself (flannel DaemonSet in kube-flannel): the lab's manifest is not applied"
+  else
+    render_flannel | bash "$NODE_SH" exec -- kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f - > "$RUN/flannel.out" 2>&1 \
+      || { cat "$RUN/flannel.out"; fail "flannel manifest applies"; }
+    pass "flannel manifest (test/e2e/manifests/kube-flannel.yaml) applied"
+  fi
   await 240 "node $NODE Ready" node_ready
   await 180 "flannel pod Running and Ready" pods_ready kube-flannel
   await 180 "kube-proxy, CoreDNS and control-plane pods Running and Ready" pods_ready kube-system
@@ -146,6 +155,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: e2e-dns, namespace: default}
 spec:
+  terminationGracePeriodSeconds: 1
   tolerations: [{operator: Exists}]
   containers:
   - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
@@ -164,7 +174,8 @@ EOM
   local uid1 hash1
   uid1=$(pod_uid "web-$NODE"); hash1=$(kc get pod "web-$NODE" -o 'jsonpath={.metadata.annotations.kubernetes\.io/config\.hash}')
   kc delete pod "web-$NODE" --wait=false >/dev/null
-  await 60 "mirror pod web-$NODE returns after kubectl delete pod" mirror_replaced "web-$NODE" "$uid1"
+  # the kubelet notices a deleted mirror pod at its next periodic sync (syncFrequency 1m + jitter)
+  await 150 "mirror pod web-$NODE returns after kubectl delete pod" mirror_replaced "web-$NODE" "$uid1"
   static_web_manifest 2 | nx sh -c 'cat > /etc/kubernetes/manifests/web.yaml'
   await 90 "static pod restarts with the changed manifest" static_pod_updated "web-$NODE" "$hash1" 2
   nx rm -f /etc/kubernetes/manifests/web.yaml
@@ -179,6 +190,7 @@ spec:
   template:
     metadata: {labels: {app: e2e-ds}}
     spec:
+      terminationGracePeriodSeconds: 1
       tolerations: [{operator: Exists}]
       containers:
       - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}

@@ -119,7 +119,7 @@ cmd_up() {
   ((import)) || return 0
   local tar ref
   while read -r ref tar; do
-    cmd_exec -- ctr -n k8s.io images import - < "$images/$tar" >/dev/null \
+    ( cmd_exec -- ctr -n k8s.io images import - < "$images/$tar" >/dev/null ) \
       || die "import of $ref failed"
   done < "$images/index"
   log "images imported; node ready in $((SECONDS - t0))s"

@@ -26,6 +26,8 @@ export interface JoinText {
   uploadCerts: boolean;
   /** "<value withheld>" with --skip-certificate-key-print; '' when there is none */
   certificateKey: string;
+  /** the pod network init installed (mini-kubeadm's --cni), or undefined when the user brings one */
+  podNetwork?: string;
 }
 
 export function joinCommand(j: JoinText, controlPlane: boolean): string {
@@ -49,10 +51,14 @@ export function initDoneText(j: JoinText): string {
     '',
     "  export KUBECONFIG=/etc/kubernetes/admin.conf", // kubeadm writes this path whatever --kubeconfig-dir says
     '',
-    'You should now deploy a pod network to the cluster.',
-    'Run "kubectl apply -f [podnetwork].yaml" with one of the options listed at:',
-    '  https://kubernetes.io/docs/concepts/cluster-administration/addons/',
-    '',
+    ...(j.podNetwork
+      ? [`The pod network add-on (${j.podNetwork}) was installed by the addon phase; the node turns Ready once its pods run.`, '']
+      : [
+          'You should now deploy a pod network to the cluster.',
+          'Run "kubectl apply -f [podnetwork].yaml" with one of the options listed at:',
+          '  https://kubernetes.io/docs/concepts/cluster-administration/addons/',
+          '',
+        ]),
   ];
   if (j.controlPlaneEndpoint) {
     if (j.uploadCerts) {

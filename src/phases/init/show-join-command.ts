@@ -6,6 +6,13 @@ import type { InitContext } from '../context.js';
 import { TOKENS_STATE } from './bootstrap-token.js';
 import { CERTIFICATE_KEY_STATE } from './upload-certs.js';
 
+/** what the addon/cni phase installs in this run, if anything */
+function podNetworkName(ctx: Pick<InitContext, 'cfg'>): string | undefined {
+  const cni = ctx.cfg.cni;
+  if (cni.kind === 'none' || ctx.cfg.skipPhases.some((p) => ['addon', 'addon/all', 'addon/cni'].includes(p))) return undefined;
+  return cni.kind === 'flannel' ? `flannel, pod CIDR ${ctx.cfg.networking.podSubnet}` : cni.path;
+}
+
 export const showJoinCommandPhase: Phase<InitContext> = {
   name: 'show-join-command',
   short: 'Show the join command for control-plane and worker node',
@@ -34,6 +41,7 @@ export const showJoinCommandPhase: Phase<InitContext> = {
           controlPlaneEndpoint: ctx.cfg.controlPlaneEndpoint,
           uploadCerts: ctx.flags['upload-certs'] === true,
           certificateKey: key && ctx.flags['skip-certificate-key-print'] === true ? '<value withheld>' : key,
+          podNetwork: podNetworkName(ctx),
         }),
       );
     }
