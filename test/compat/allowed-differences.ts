@@ -4,7 +4,7 @@
 export interface AllowedDifference {
   /** kubeadm versions it applies to */
   versions: readonly string[];
-  /** components it applies to; empty = all */
+  /** components (compat/pki: files) it applies to; empty = all */
   components: readonly string[];
   /** the difference's path (see pod-diff.ts), exact or a pattern */
   path: string | RegExp;
@@ -32,8 +32,9 @@ export const ALLOWED: readonly AllowedDifference[] = [
   },
 ];
 
-export function allowedReason(d: { version: string; component: string; path: string }): string | undefined {
-  return ALLOWED.find(
+/** The reason a difference is allowed, from this list (the manifests' by default), or undefined. */
+export function allowedReason(d: { version: string; component: string; path: string }, list: readonly AllowedDifference[] = ALLOWED): string | undefined {
+  return list.find(
     (a) =>
       a.versions.includes(d.version) &&
       (a.components.length === 0 || a.components.includes(d.component)) &&
