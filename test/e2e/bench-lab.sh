@@ -55,10 +55,15 @@ one_run() { # TOOL RUN -> appends "api all floor" to $OUT/TOOL.times
 }
 
 ensure_deps >&2
+# runs interleave (kubeadm, mini-kubeadm, kubeadm, ...) so that a change in the machine's
+# load hits both tools alike
+avail=()
 for tool in $TOOLS; do
   E2E_TOOL=$tool
-  if ! tool_available; then log "$tool cannot run yet: skipped"; continue; fi
-  for i in $(seq "$RUNS"); do one_run "$tool" "$i" || log "$tool run $i did not complete"; done
+  if tool_available; then avail+=("$tool"); else log "$tool cannot run yet: skipped"; fi
+done
+for i in $(seq "$RUNS"); do
+  for tool in "${avail[@]}"; do one_run "$tool" "$i" || log "$tool run $i did not complete"; done
 done
 
 declare -A MA MR MF N
