@@ -42,6 +42,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // a package's ESM build where it has one: esbuild hands a split-off CommonJS module to
+  // import() as a default export only (@peculiar/x509's cryptoProvider came back undefined)
+  mainFields: ['module', 'main'],
   chunkNames: 'chunk-[hash]',
   // left as packages: large, touch sockets and processes, and load only on paths where they
   // are a small part of the time (the API server, systemd, crictl)
