@@ -8,6 +8,7 @@
 //   npm run bench                       this build, 7 rounds
 //   npm run bench -- --runs 11          more rounds
 //   npm run bench -- --bin OTHER/bin/mini-kubeadm   also time another build (e.g. before a change)
+//   npm run bench -- --only help        only the cases whose name matches (and node -e 0)
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const args = parseArgs({ options: { runs: { type: 'string', default: '7' }, bin: { type: 'string', multiple: true, default: [] } } }).values;
+const args = parseArgs({ options: { runs: { type: 'string', default: '7' }, bin: { type: 'string', multiple: true, default: [] }, only: { type: 'string' } } }).values;
 const N = Number(args.runs);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const thisBin = path.join(repo, 'bin/mini-kubeadm');
@@ -99,7 +100,8 @@ interface Row {
 }
 
 const label = (c: Case, bin: string) => (c.perBin && bin !== thisBin ? `${c.name} [${path.relative(process.cwd(), bin)}]` : c.name);
-const rows: Row[] = CASES.flatMap((c) => (c.perBin ? bins : [thisBin]).map((bin) => ({ label: label(c, bin), c, bin, times: [], cpus: [], failure: '' })));
+const only = args.only === undefined ? undefined : new RegExp(args.only);
+const rows: Row[] = CASES.filter((c) => !only || !c.perBin || only.test(c.name)).flatMap((c) => (c.perBin ? bins : [thisBin]).map((bin) => ({ label: label(c, bin), c, bin, times: [], cpus: [], failure: '' })));
 
 const loadBefore = loadavg()[0]!;
 const started = performance.now();
@@ -131,7 +133,7 @@ console.log(
 console.log(line(head));
 for (const r of table) console.log(line(r));
 
-const nodeRow = rows.find((r) => r.c.name === 'node -e 0')!;
+const nodeRow = rows.find((r) => !r.c.perBin)!;
 for (const r of rows.filter((x) => x.c.name === 'mini-kubeadm --help')) {
   // per round, so both sides of each ratio ran under the same load
   const wall = median(r.times.map((t, i) => t / nodeRow.times[i]!));
