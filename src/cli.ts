@@ -1,17 +1,19 @@
 // The command tree, and nothing else: init (and `phase` for short), reset, config, version.
-// Phase commands come from the phase registries; every action loads its code on demand so
-// that `--help` stays fast.
+// Phase commands come from the phase registries; every action loads its code on demand, and
+// given argv only the branch it names gets subcommands, so that `--help` stays fast.
 
 import { Command } from 'commander';
 import type { FlagValues } from './config/flags.js';
 import { initPhases } from './phases/init/index.js';
 import { resetPhases } from './phases/reset/index.js';
-import { addFlags, bindPhaseAlias, bindWorkflow, flagValues, type WorkflowSpec } from './workflow/commands.js';
+import { addFlags, bindPhaseAlias, bindWorkflow, expandFor, flagValues, type WorkflowSpec } from './workflow/commands.js';
 import type { InitContext } from './phases/context.js';
 import type { ResetContext } from './phases/reset/context.js';
 import type { Io } from './io.js';
 
-export function buildCli(io: Io): Command {
+/** The tree for `argv` (its help and errors read as the full tree's); without argv, all of it. */
+export function buildCli(io: Io, argv?: readonly string[]): Command {
+  const expand = expandFor(argv);
   const program = new Command('mini-kubeadm')
     .description('mini-kubeadm: easily bootstrap a secure Kubernetes control plane, and see how it is done')
     .showHelpAfterError('(run with --help for usage)')
@@ -27,8 +29,8 @@ export function buildCli(io: Io): Command {
     extraFlags: ['skip-phases', 'kubeconfig-dir', 'skip-token-print', 'skip-certificate-key-print', 'upload-certs', 'certificate-key', 'token', 'token-ttl', 'patches', 'fix', 'cni'],
     run: async (target, flags) => (await import('./commands/init.js')).runInit(io, target, flags),
   };
-  bindWorkflow(program, init);
-  bindPhaseAlias(program, init);
+  bindWorkflow(program, init, expand);
+  bindPhaseAlias(program, init, expand);
 
   const reset: WorkflowSpec<ResetContext> = {
     name: 'reset',
@@ -37,16 +39,18 @@ export function buildCli(io: Io): Command {
     extraFlags: ['skip-phases', 'force', 'cleanup-tmp-dir', 'ignore-preflight-errors', 'kubeconfig-dir'],
     run: async (target, flags) => (await import('./commands/reset.js')).runReset(io, target, flags),
   };
-  bindWorkflow(program, reset);
+  bindWorkflow(program, reset, expand);
 
   const config = new Command('config').description('Manage configuration for a kubeadm cluster');
   const print = new Command('print').description('Print configuration');
-  print.addCommand(
-    addFlags(new Command('init-defaults').description('Print default init configuration, that can be used for \'mini-kubeadm init\''), ['kubernetes-version']).action(
-      async (_o, c: Command) => (await import('./commands/config.js')).printInitDefaults(io, flagValues(c)),
-    ),
-  );
-  config.addCommand(print);
+  if (expand(print.name())) {
+    print.addCommand(
+      addFlags(new Command('init-defaults').description('Print default init configuration, that can be used for \'mini-kubeadm init\''), ['kubernetes-version']).action(
+        async (_o, c: Command) => (await import('./commands/config.js')).printInitDefaults(io, flagValues(c)),
+      ),
+    );
+  }
+  if (expand(config.name())) config.addCommand(print);
   program.addCommand(config);
 
   program.addCommand(

@@ -7,16 +7,33 @@ import { MkError } from './errors.js';
 import type { Io } from './io.js';
 
 export async function main(argv: string[], io?: Io): Promise<number> {
-  const streams: Io = io ?? { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin };
+  const streams: Io = io ?? processIo();
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
-    await buildCli(streams).parseAsync(argv, { from: 'user' });
+    await buildCli(streams, argv).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     return renderError(e, streams, verbose);
   } finally {
     if (!io) process.exitCode ??= 0;
   }
+}
+
+/** The process's streams, each made on first use: a stream costs a few ms, and `--help` needs only stdout. */
+function processIo(): Io {
+  return {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 export function renderError(e: unknown, io: Io, verbose: boolean): number {

@@ -1,30 +1,97 @@
-// Keys generated ahead of need: a parent phase (certs, kubeconfig) starts every key its
-// children will need at once, so they are made concurrently on the thread pool while the
-// children run one by one; a child run alone generates its own.
+// Keys generated ahead of need: a parent phase (certs, kubeconfig) asks for every key its
+// children will need, and they are made in that order, a few at a time on the thread pool,
+// while the children run one by one; a child run alone generates its own.
+//
+// A few at a time, not all at once: libuv's pool (4 threads by default) also does every file
+// read and write and the loading of modules, which queue behind whatever keys were started
+// first. With 11 RSA keys queued at once, the ca sub-phase could not read its first file
+// until ~8 keys were done, and issuing ran only after key generation instead of beside it.
+// As many keys as cores run at once (keeping one pool thread free), so the first key needed
+// is also the first made.
 
+import { availableParallelism } from 'node:os';
 import type { EncryptionAlgorithm } from '../config/types.js';
 import { generateKey, type KeyPair } from './keys.js';
 
+interface Job {
+  slot: string;
+  /** someone waits for it: it goes before the keys only prefetched */
+  taken: boolean;
+  alg: EncryptionAlgorithm;
+  resolve(pair: KeyPair): void;
+  reject(e: unknown): void;
+}
+
+/** keys made at once: one per core, leaving at least one of libuv's pool threads for files */
+export function keyConcurrency(env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): number {
+  const poolThreads = Number(env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(cores, poolThreads - 1));
+}
+
 export class KeyPool {
   private readonly pending = new Map<string, Promise<KeyPair>>();
+  /** asked for, not started: in the order they will be needed */
+  private readonly queue: Job[] = [];
+  private running = 0;
 
-  /** start generating a key for each id not already started */
+  constructor(
+    private readonly concurrency: number = keyConcurrency(),
+    private readonly generate: (alg: EncryptionAlgorithm) => Promise<KeyPair> = generateKey,
+  ) {}
+
+  /** start generating a key for each id not already started, in this order */
   prefetch(ids: readonly string[], alg: EncryptionAlgorithm): void {
     for (const id of ids) {
       const k = this.slot(id, alg);
       if (this.pending.has(k)) continue;
-      const p = generateKey(alg);
+      const p = this.enqueue(k, alg);
       p.catch(() => {}); // surfaced by take(); an unused failed prefetch must not crash the process
       this.pending.set(k, p);
     }
   }
 
-  /** the key made ahead for this id, or a new one; each is handed out once */
+  /** the key made ahead for this id, or a new one; each is handed out once, and one not yet started is made next */
   take(id: string, alg: EncryptionAlgorithm): Promise<KeyPair> {
     const k = this.slot(id, alg);
     const p = this.pending.get(k);
     this.pending.delete(k);
-    return p ?? generateKey(alg);
+    if (!p) return this.enqueue(k, alg, true);
+    const i = this.queue.findIndex((j) => j.slot === k);
+    if (i >= 0) this.lineUp(this.queue.splice(i, 1)[0]!, true);
+    return p;
+  }
+
+  private enqueue(slot: string, alg: EncryptionAlgorithm, taken = false): Promise<KeyPair> {
+    return new Promise<KeyPair>((resolve, reject) => {
+      this.lineUp({ slot, taken, alg, resolve, reject }, taken);
+      this.pump();
+    });
+  }
+
+  /** a taken key goes after the other taken ones, before those only prefetched */
+  private lineUp(job: Job, taken: boolean): void {
+    job.taken = taken;
+    const i = taken ? this.queue.findIndex((j) => !j.taken) : -1;
+    this.queue.splice(i < 0 ? this.queue.length : i, 0, job);
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.running++;
+      let made: Promise<KeyPair>;
+      try {
+        made = this.generate(job.alg);
+      } catch (e) {
+        made = Promise.reject(e);
+      }
+      made
+        .then(job.resolve, job.reject)
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
   }
 
   private slot(id: string, alg: EncryptionAlgorithm): string {

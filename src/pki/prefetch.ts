@@ -1,5 +1,6 @@
-// Starts, all at once, the keys the certs phase is about to need (every cert with neither file
-// on disk, and sa), and the certificate library, so the sub-phases find them ready.
+// Starts the keys the certs phase is about to need (every cert with neither file on disk, and
+// sa) in the order its sub-phases need them, and then the certificate library, so the
+// sub-phases find them ready. The files are looked up all at once.
 
 import { certFiles } from './cert-files.js';
 import { certSpec, certsFor, SA_KEY } from './cert-specs.js';
@@ -7,20 +8,28 @@ import type { PkiDeps } from './ensure.js';
 import { loadX509 } from './issue.js';
 
 export async function prefetchCertKeys(deps: PkiDeps): Promise<void> {
-  const exists = (p: string) => deps.host.exists(p);
+  const specs = certsFor(deps.cfg);
+  const files = (name: string) => certFiles(deps.paths, certSpec(name).baseName);
+  const paths = [
+    ...specs.flatMap((s) => Object.values(files(s.name))),
+    ...['ca', ...specs.map((s) => s.signer)].flatMap((ca) => (ca ? Object.values(files(ca)) : [])),
+    deps.paths.pki(SA_KEY.privateKey),
+    deps.paths.pki(SA_KEY.publicKey),
+  ];
+  const found = new Set<string>();
+  await Promise.all([...new Set(paths)].map(async (p) => void ((await deps.host.exists(p)) && found.add(p))));
+  const exists = (p: string) => found.has(p);
+  const keylessCa = (name: string) => exists(files(name).crt) && !exists(files(name).key);
+
   const ids: string[] = [];
-  const keylessCa = async (name: string) => {
-    const f = certFiles(deps.paths, certSpec(name).baseName);
-    return (await exists(f.crt)) && !(await exists(f.key));
-  };
-  for (const spec of certsFor(deps.cfg)) {
-    const f = certFiles(deps.paths, spec.baseName);
-    if ((await exists(f.crt)) || (await exists(f.key))) continue;
-    if (spec.signer && (await keylessCa(spec.signer))) continue;
+  for (const spec of specs) {
+    const f = files(spec.name);
+    if (exists(f.crt) || exists(f.key)) continue;
+    if (spec.signer && keylessCa(spec.signer)) continue;
     ids.push(spec.name);
   }
-  const saMissing = !(await exists(deps.paths.pki(SA_KEY.privateKey))) && !(await exists(deps.paths.pki(SA_KEY.publicKey)));
-  if (saMissing && !(await keylessCa('ca'))) ids.push(SA_KEY.name);
+  const saMissing = !exists(deps.paths.pki(SA_KEY.privateKey)) && !exists(deps.paths.pki(SA_KEY.publicKey));
+  if (saMissing && !keylessCa('ca')) ids.push(SA_KEY.name);
   if (ids.length === 0) return;
   deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
   // only certificates need the library; a failure to load it surfaces where it is used

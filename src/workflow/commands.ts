@@ -1,6 +1,8 @@
 // Binds a phase tree to commander: `NAME` runs every phase, `NAME phase P [CHILD]` runs one
 // subtree, each parent gets `all`, each command gets exactly the flags its phases read, and
-// NAME's help lists the phases as kubeadm's does.
+// NAME's help lists the phases as kubeadm's does. Subcommands are made only under the commands
+// argv names (see Expand): the whole tree is ~100 commands and ~1000 options, most of a
+// `--help`'s time.
 
 import { Command, Option } from 'commander';
 import { allFlags, flagSpec, type FlagValues } from '../config/flags.js';
@@ -16,6 +18,21 @@ export interface WorkflowSpec<C> {
   extraFlags: readonly string[];
   /** target undefined = every phase; otherwise a slash path ("certs", "certs/ca") */
   run(target: string | undefined, flags: FlagValues): Promise<void>;
+}
+
+/**
+ * Whether a command gets its subcommands. commander only descends into a subcommand whose name
+ * is an argv word, and a parent's help shows of its children only what they have without
+ * subcommands (name, [options], arguments, description), so a command argv does not name is
+ * made whole but childless, and every help and error reads as with the full tree.
+ */
+export type Expand = (name: string) => boolean;
+
+/** subcommands under the commands argv names; every one without argv (the full tree) */
+export function expandFor(argv?: readonly string[]): Expand {
+  if (!argv) return () => true;
+  const words = new Set(argv);
+  return (name) => words.has(name);
 }
 
 /** Flags every command understands, on top of its own. */
@@ -65,20 +82,20 @@ export function phaseTable<C>(phases: readonly Phase<C>[], commandName: string):
   return `\nThe "${commandName}" command executes the following phases:\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`;
 }
 
-export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>): Command {
+export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>, expand: Expand = () => true): Command {
   // positional: a flag after `phase X` belongs to X; otherwise the parent (which has the union of
   // the flags) takes it, and `reset phase cleanup-node --rootfs D` would act on / instead of D
   const top = addFlags(new Command(spec.name).description(spec.long ?? spec.short), [...flagsOf(spec.phases), ...spec.extraFlags]).enablePositionalOptions();
-  top.addHelpText('after', phaseTable(spec.phases, spec.name));
+  top.addHelpText('after', () => phaseTable(spec.phases, spec.name));
   top.action(async (_opts, cmd: Command) => spec.run(undefined, flagValues(cmd)));
 
-  top.addCommand(phaseGroup(`Use this command to invoke single phase of the "${spec.name}" workflow`, spec));
+  if (expand(spec.name)) top.addCommand(phaseGroup(`Use this command to invoke single phase of the "${spec.name}" workflow`, spec, expand));
   program.addCommand(top);
   return top;
 }
 
 /** `phase` with one command per top-level phase; an unknown name is a user error listing the valid ones */
-function phaseGroup<C>(description: string, spec: WorkflowSpec<C>): Command {
+function phaseGroup<C>(description: string, spec: WorkflowSpec<C>, expand: Expand): Command {
   const group = new Command('phase').description(description).argument('[phase]').enablePositionalOptions();
   group.action(async (name: string | undefined) => {
     if (name === undefined) {
@@ -87,17 +104,17 @@ function phaseGroup<C>(description: string, spec: WorkflowSpec<C>): Command {
     }
     findPhase(spec.phases, name); // throws the helpful error
   });
-  for (const phase of spec.phases) group.addCommand(phaseCommand(phase, phase.name, spec));
+  if (expand(group.name())) for (const phase of spec.phases) group.addCommand(phaseCommand(phase, phase.name, spec, expand));
   return group;
 }
 
 /** `phase ...` at the top level: the same phase commands as `init phase ...` */
-export function bindPhaseAlias<C>(program: Command, spec: WorkflowSpec<C>): void {
-  program.addCommand(phaseGroup(`Run a single phase of "${spec.name}" (short for "${spec.name} phase")`, spec));
+export function bindPhaseAlias<C>(program: Command, spec: WorkflowSpec<C>, expand: Expand = () => true): void {
+  program.addCommand(phaseGroup(`Run a single phase of "${spec.name}" (short for "${spec.name} phase")`, spec, expand));
 }
 
 /** a sub-phase that names no flags of its own takes its parent's (kubeadm's sub-phases have them too) */
-function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>, inherited: readonly string[] = []): Command {
+function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>, expand: Expand, inherited: readonly string[] = []): Command {
   const desc = phase.long ?? phase.short;
   const own = flagsOf([phase]);
   const flags = own.length > 0 ? own : inherited;
@@ -105,13 +122,13 @@ function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>, i
   if (phase.hidden) (cmd as unknown as { _hidden: boolean })._hidden = true;
   if (phase.example) cmd.addHelpText('after', `\nExamples:\n${phase.example}\n`);
   cmd.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
-  if (phase.children?.length) {
+  if (phase.children?.length && expand(phase.name)) {
     if (!phase.noAll) {
       const all = addFlags(new Command('all').description(`Run all ${phase.name} phases`), flagsOf([phase]));
       all.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
       cmd.addCommand(all);
     }
-    for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec, flags));
+    for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec, expand, flags));
   }
   return cmd;
 }
