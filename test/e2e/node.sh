@@ -29,13 +29,13 @@ pid1() { # host pid of the node's PID 1, if it runs
 
 # cgroup hierarchies of this process: "mountpoint fstype superopts ownpath" per line
 cgroup_hierarchies() {
-  local line id ctrl path mp fstype opts
+  local line ctrl path mp fstype opts
   while IFS= read -r line; do
-    id=${line%%:*}; line=${line#*:}; ctrl=${line%%:*}; path=${line#*:}
+    line=${line#*:}; ctrl=${line%%:*}; path=${line#*:}
     if [[ -z $ctrl ]]; then
       read -r mp fstype opts < <(awk '$0 ~ / - cgroup2 / {split($0,a," - "); split(a[2],b," "); print $5, "cgroup2", ""}' /proc/self/mountinfo | head -1)
     else
-      read -r mp fstype opts < <(awk -v c="$ctrl" '$0 ~ / - cgroup / {split($0,a," - "); split(a[2],b," "); n=split(b[3],o,","); s=""; for(i=1;i<=n;i++) if(o[i]!="rw" && o[i]!="ro") s=s (s==""?"":",") o[i]; if (s==c || s=="none," c || s==c) print $5, "cgroup", s}' /proc/self/mountinfo | head -1)
+      read -r mp fstype opts < <(awk -v c="$ctrl" '$0 ~ / - cgroup / {split($0,a," - "); split(a[2],b," "); n=split(b[3],o,","); s=""; for(i=1;i<=n;i++) if(o[i]!="rw" && o[i]!="ro") s=s (s==""?"":",") o[i]; if (s==c) print $5, "cgroup", s}' /proc/self/mountinfo | head -1)
     fi
     [[ -n ${mp:-} ]] && echo "$mp $fstype ${opts:-none} $path"
     mp=""
@@ -111,6 +111,7 @@ save_containerd_seed() {
   rm -rf "$g.partial/root/tmpmounts" "$g.partial/root/io.containerd.grpc.v1.cri/sandboxes" "$g.partial/root/io.containerd.grpc.v1.cri/containers"
   date -u +%FT%TZ > "$g.partial/.done"
   rm -rf "$g"; mv "$g.partial" "$g"
+  for p in "$LAB_CACHE"/containerd-root@*; do [[ $p == "$g" ]] || rm -rf "$p"; done   # seeds of older image sets
   ( cmd_exec -- systemctl start containerd )
   for p in $(seq 100); do ( cmd_exec -- ctr version ) >/dev/null 2>&1 && return 0; sleep 0.1; done
   die "containerd did not come back after saving the image seed"

@@ -109,5 +109,7 @@ mkimage "$IMG_TEST" "$r" null '["/bin/sh"]'
 
 date -u +%FT%TZ > "$OUT.partial/.done"
 rm -rf "$OUT"; mv "$OUT.partial" "$OUT"
+# older image sets (other inputs) are never used again
+for old in "$LAB_CACHE"/images@*; do [[ $old == "$OUT" ]] || rm -rf "$old"; done
 log "images ready in $OUT"
 echo "$OUT"
