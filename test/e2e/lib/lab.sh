@@ -18,8 +18,8 @@ tool_cmd() {
   case $E2E_TOOL:$1 in
     kubeadm:init)       echo "kubeadm init --config /root/init-config.yaml" ;;
     kubeadm:reset)      echo "kubeadm reset --force" ;;
-    mini-kubeadm:init)  echo "node $REPO/bin/mini-kubeadm init --config /root/init-config.yaml" ;;
-    mini-kubeadm:reset) echo "node $REPO/bin/mini-kubeadm reset --force" ;;
+    mini-kubeadm:init)  echo "node $MK_IN_NODE/bin/mini-kubeadm init --config /root/init-config.yaml" ;;
+    mini-kubeadm:reset) echo "node $MK_IN_NODE/bin/mini-kubeadm reset --force" ;;
     *) echo "unknown E2E_TOOL=$E2E_TOOL (kubeadm|mini-kubeadm)" >&2; return 2 ;;
   esac
 }
@@ -35,7 +35,17 @@ tool_available() {
 # ---- node helpers -------------------------------------------------------------------
 nx() { bash "$NODE_SH" exec -- "$@"; }                          # run in the node
 kc() { nx kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; } # kubectl as admin, in the node
-node_up() { bash "$NODE_SH" up; }
+# mini-kubeadm is installed into each node as a user would install it (the built package under
+# /opt), so the node never depends on where the checkout lives (CI clones under /tmp, which a
+# node does not see: it gets a fresh /tmp)
+MK_IN_NODE=/opt/mini-kubeadm
+node_install_tool() {
+  [[ $E2E_TOOL == mini-kubeadm ]] || return 0
+  local dest; dest="$(node_state_dir)$MK_IN_NODE"
+  mkdir -p "$dest"
+  cp -a "$REPO/package.json" "$REPO/bin" "$REPO/dist" "$REPO/templates" "$REPO/node_modules" "$dest/"
+}
+node_up() { bash "$NODE_SH" up && node_install_tool; }
 node_down() { bash "$NODE_SH" down; }
 node_state_dir() { echo "${LAB_STATE_ROOT:-/var/lib/mini-kubeadm-lab}/$NODE"; }
 # put a file into the node's /root (a fresh home, per node)
