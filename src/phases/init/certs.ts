@@ -15,7 +15,8 @@ const SAN_FLAGS: Record<string, readonly string[]> = {
   'etcd-peer': ['apiserver-advertise-address', 'node-name'],
 };
 
-async function pkiDeps(ctx: CertsContext) {
+/** what the pki and kubeconfig modules need from a run (one key pool per run, shared by both phases) */
+export async function pkiDeps(ctx: CertsContext) {
   const { keyPoolOf } = await import('../../pki/key-pool.js');
   return { cfg: ctx.cfg, paths: ctx.paths, host: ctx.host, startedAt: ctx.opts.startedAt, keys: keyPoolOf(ctx.state) };
 }

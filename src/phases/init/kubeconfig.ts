@@ -4,15 +4,13 @@
 import { KUBECONFIG_SPECS, type KubeconfigSpec } from '../../kubeconfig/specs.js';
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
+import { pkiDeps } from './certs.js';
 
 type KubeconfigContext = Pick<InitContext, 'cfg' | 'opts' | 'paths' | 'host' | 'report' | 'state'>;
 
 const BASE_FLAGS = ['config', 'dry-run', 'rootfs', 'cert-dir', 'kubeconfig-dir', 'apiserver-advertise-address', 'apiserver-bind-port', 'control-plane-endpoint', 'kubernetes-version'];
 
-async function kubeconfigDeps(ctx: KubeconfigContext) {
-  const { keyPoolOf } = await import('../../pki/key-pool.js');
-  return { cfg: ctx.cfg, paths: ctx.paths, host: ctx.host, startedAt: ctx.opts.startedAt, keys: keyPoolOf(ctx.state) };
-}
+const kubeconfigDeps = (ctx: KubeconfigContext) => pkiDeps(ctx);
 
 function kubeconfigFilePhase(spec: KubeconfigSpec): Phase<InitContext> {
   return {

@@ -17,9 +17,10 @@ export const preflightPhase: Phase<ResetContext> = {
     ctx.report.info('[preflight] Running pre-flight checks');
     const uid = process.getuid?.();
     if (uid === undefined || uid === 0) return;
-    const ignored = String(ctx.flags['ignore-preflight-errors'] ?? '').toLowerCase().split(',').map((s) => s.trim());
+    // the same reading of --ignore-preflight-errors as init's preflight (names, any case, or all)
+    const { ignoredChecks, isIgnored } = await import('../../preflight/ignore.js');
     const message = `[${CHECK}]: user is not running as root (uid ${uid})`;
-    if (ignored.includes('all') || ignored.includes(CHECK.toLowerCase())) return ctx.report.warn(`${message} (ignored)`);
+    if (isIgnored(ignoredChecks([], ctx.flags['ignore-preflight-errors']), CHECK)) return ctx.report.warn(`${message} (ignored)`);
     throw new PreflightError(`preflight check failed: ${message}`, `run reset as root (sudo), or pass --ignore-preflight-errors=${CHECK} to go on anyway`);
   },
 };
