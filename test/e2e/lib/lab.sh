@@ -83,6 +83,11 @@ diagnose() {
   echo "---- pods"; kc get pods -A -o wide 2>&1 | head -40
   echo "---- events"; kc get events -A --sort-by=.lastTimestamp 2>&1 | tail -n 20
   echo "---- containers"; nx crictl ps -a 2>&1 | head -40
+  echo "---- DNS: kube-dns endpoints, the node's NAT rules for 10.96.0.10, a query from the node"
+  kc get endpointslices -n kube-system -l kubernetes.io/service-name=kube-dns -o wide 2>&1 | head -5
+  nx sh -c 'iptables-save -t nat 2>/dev/null | grep -E "10\.96\.0\.10|KUBE-SEP" | head -20'
+  nx busybox nslookup kubernetes.default.svc.cluster.local 10.96.0.10 2>&1 | head -8
+  echo "---- kube-proxy log (last 20 lines)"; kc logs -n kube-system -l k8s-app=kube-proxy --tail 20 2>&1
   local id name
   # logs of every container that is not running, or has restarted
   while read -r id name; do
