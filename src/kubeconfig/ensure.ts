@@ -132,10 +132,19 @@ async function checkExisting(host: Host, file: string, text: string, ca: LoadedC
   }
 }
 
-/** Start the client keys of every kubeconfig not yet on disk. */
-export async function prefetchKubeconfigKeys(deps: KubeconfigDeps, specs: readonly KubeconfigSpec[]): Promise<void> {
-  const ids: string[] = [];
-  for (const spec of specs) if (!(await deps.host.exists(deps.paths.kubeconfig(spec.name)))) ids.push(keyId(spec));
-  if (ids.length === 0 || !(await deps.host.exists(deps.paths.pki('ca.key')))) return;
-  deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
+/**
+ * Start the client keys of every kubeconfig not yet on disk, when ca.key is there to sign them;
+ * `caComing`: also when neither ca.crt nor ca.key is there yet (the certs phase of the same run
+ * makes them).
+ */
+export async function prefetchKubeconfigKeys(
+  deps: Pick<KubeconfigDeps, 'cfg' | 'paths' | 'host' | 'keys'>,
+  specs: readonly KubeconfigSpec[],
+  caComing = false,
+): Promise<void> {
+  const exists = (p: string) => deps.host.exists(p);
+  const [caKey, caCrt, ...confs] = await Promise.all([exists(deps.paths.pki('ca.key')), exists(deps.paths.pki('ca.crt')), ...specs.map((s) => exists(deps.paths.kubeconfig(s.name)))]);
+  if (!caKey && !(caComing && !caCrt)) return;
+  const ids = specs.filter((_, i) => !confs[i]).map(keyId);
+  if (ids.length) deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
 }

@@ -99,14 +99,15 @@ export class KeyPool {
   }
 }
 
-const STATE_KEY = 'pki.keyPool';
+/** where the run's pool sits in the state map */
+export const KEY_POOL_STATE = 'pki.keyPool';
 
 /** The run's pool, kept in the context's state map so all phases of one run share it. */
 export function keyPoolOf(state: Map<string, unknown>): KeyPool {
-  let pool = state.get(STATE_KEY) as KeyPool | undefined;
+  let pool = state.get(KEY_POOL_STATE) as KeyPool | undefined;
   if (!pool) {
     pool = new KeyPool();
-    state.set(STATE_KEY, pool);
+    state.set(KEY_POOL_STATE, pool);
   }
   return pool;
 }
