@@ -83,12 +83,14 @@ function subjectName(t: CertTemplate): Buffer {
   return sequence(...rdns);
 }
 
-/** A positive serial in [1, 2^63 - 1), as kubeadm draws it. */
+/** A serial uniform in [1, 2^63 - 1), as kubeadm draws it (rand.Int below MaxInt64 - 1, plus 1). */
 function serialBytes(): Buffer {
-  const b = randomBytes(8);
-  b[0]! &= 0x7f;
-  if (b.every((x) => x === 0)) b[7] = 1;
-  return b;
+  for (;;) {
+    const b = randomBytes(8);
+    b[0]! &= 0x7f;
+    const n = b.readBigUInt64BE();
+    if (n !== 0n && n !== 0x7fffffffffffffffn) return b;
+  }
 }
 
 /** AlgorithmIdentifier of the signature the issuer's key makes: RSA's carries a NULL parameter, ECDSA's none. */
