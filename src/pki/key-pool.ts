@@ -61,6 +61,20 @@ export class KeyPool {
     return p;
   }
 
+  /**
+   * Drop every key only prefetched and not yet started (a run that stops early should not wait
+   * for keys it will never use); keys already being made finish, and taken ones are kept.
+   */
+  dropPrefetched(): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i]!;
+      if (job.taken) continue;
+      this.queue.splice(i, 1);
+      this.pending.delete(job.slot);
+      job.reject(new Error('internal: key generation was stopped'));
+    }
+  }
+
   private enqueue(slot: string, alg: EncryptionAlgorithm, taken = false): Promise<KeyPair> {
     return new Promise<KeyPair>((resolve, reject) => {
       this.lineUp({ slot, taken, alg, resolve, reject }, taken);

@@ -42,3 +42,8 @@ export async function startKeyGeneration(deps: KeyStartDeps, phases: KeyStartPha
     // the phases look at the same files and say what is wrong
   }
 }
+
+/** When the run stops before the phases that take the keys (a failed preflight): drop the keys not yet started, so the process does not wait for them. */
+export function stopKeyGeneration(state: Map<string, unknown>): void {
+  keyPoolOf(state).dropPrefetched();
+}
