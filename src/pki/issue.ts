@@ -132,8 +132,9 @@ export function issueCertificateDer(t: CertTemplate, subjectKey: KeyObject, issu
   if (issuer.certDer !== undefined) {
     const ca = certFields(issuer.certDer);
     issuerName = ca.subject;
-    // Go copies the parent's SubjectKeyId into AuthorityKeyId when the parent has one
-    authorityKeyId = ca.subjectKeyId;
+    // Go copies the parent's SubjectKeyId into AuthorityKeyId when the parent has one, unless
+    // issuer and subject are the same name (a leaf whose CN is its CA's, e.g. node name "etcd-ca")
+    if (!ca.subject.equals(subject)) authorityKeyId = ca.subjectKeyId;
   }
   const alg = signatureAlgorithm(issuer.key);
   const tbs = sequence(
