@@ -13,8 +13,11 @@ import { pauseImage } from '../kubelet/flags-env.js';
 import { isContainerdSocket, type NodeDecisions, type NodeObservations } from '../kubelet/node-decisions.js';
 import type { MachineProbe } from './probe.js';
 import type { FixName } from './fixes.js';
+import type { EarlierInit } from './earlier-init.js';
+import type { TemplateName } from '../manifests/render.js';
 
-export type Severity = 'error' | 'warning';
+/** note: not a problem, what preflight found and init carries on with (an earlier init of this cluster) */
+export type Severity = 'error' | 'warning' | 'note';
 
 export interface Finding {
   severity: Severity;
@@ -29,6 +32,8 @@ export interface PreflightEnv {
   machine: MachineProbe;
   seen: NodeObservations;
   decisions: NodeDecisions;
+  /** what an earlier init of this same cluster left (a re-run carries on with it) */
+  earlier: EarlierInit;
 }
 
 export interface PreflightCheck {
@@ -49,9 +54,15 @@ export interface PreflightCheck {
 const err = (message: string): Finding[] => [{ severity: 'error', message }];
 const warn = (message: string): Finding[] => [{ severity: 'warning', message }];
 const ok: Finding[] = [];
+const note = (message: string): Finding[] => [{ severity: 'note', message }];
 const dashed = (p: string) => p.replace(/\//g, '-');
 
-function portCheck(name: string, port: (e: PreflightEnv) => number, address: (e: PreflightEnv) => string): PreflightCheck {
+/** who holds a port when an earlier init of this cluster runs: a component or the kubelet */
+type PortOwner = TemplateName | 'kubelet';
+const heldByEarlierInit = (e: PreflightEnv, owner: PortOwner) =>
+  owner === 'kubelet' ? e.earlier.kubeletOfThisCluster : e.earlier.sameManifests.has(owner);
+
+function portCheck(name: string, port: (e: PreflightEnv) => number, address: (e: PreflightEnv) => string, owner: PortOwner): PreflightCheck {
   return {
     name,
     ignorable: true,
@@ -61,6 +72,9 @@ function portCheck(name: string, port: (e: PreflightEnv) => number, address: (e:
       const a = address(e);
       const why = await e.machine.tryListen(p, a);
       if (why === undefined) return ok;
+      if (why === 'EADDRINUSE' && heldByEarlierInit(e, owner)) {
+        return note(`port ${p} is in use by its ${owner}`);
+      }
       if (why === 'EADDRINUSE') return err(`Port ${p} is in use`);
       if (why === 'EADDRNOTAVAIL') return err(`cannot listen on ${a}:${p}: ${a} is not an address of this host`);
       return err(`cannot listen on ${a || '*'}:${p}: ${why}`);
@@ -79,6 +93,18 @@ function fileAvailable(path: (e: PreflightEnv) => string, name: string): Preflig
   };
 }
 
+/** kubeadm's FileAvailable check of a manifest; the identical manifest of an earlier init of this cluster is kept */
+function manifestAvailable(c: TemplateName): PreflightCheck {
+  const plain = fileAvailable((e) => e.paths.manifest(c), `FileAvailable-${dashed(`/etc/kubernetes/manifests/${c}.yaml`)}`);
+  return {
+    ...plain,
+    run: async (e) =>
+      e.earlier.sameManifests.has(c)
+        ? note(`kept ${e.paths.manifest(c)} (identical to what this init writes)`)
+        : plain.run(e),
+  };
+}
+
 function fileContent(path: string, name: string, severity: (e: PreflightEnv) => Severity, fix: string, autoFix: FixName): PreflightCheck {
   return {
     name,
@@ -94,7 +120,7 @@ function fileContent(path: string, name: string, severity: (e: PreflightEnv) => 
   };
 }
 
-const MANIFESTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
+const MANIFESTS: TemplateName[] = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
 const REQUIRED_CGROUPS_V1 = ['cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'memory', 'pids'];
 // devices and freezer are implicit on cgroup v2 (not listed in cgroup.controllers)
 const REQUIRED_CGROUPS_V2 = ['cpu', 'cpuset', 'memory', 'pids'];
@@ -166,10 +192,10 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
       fix: (e) => `open ports ${e.cfg.localAPIEndpoint.bindPort} and 10250 (firewall-cmd --permanent --add-port=${e.cfg.localAPIEndpoint.bindPort}/tcp --add-port=10250/tcp; firewall-cmd --reload)`,
       run: async (e) => ((await systemd.isActive(e.host, 'firewalld')) ? warn(`firewalld is active, please ensure ports [${e.cfg.localAPIEndpoint.bindPort} 10250] are open or your cluster may not function correctly`) : ok),
     },
-    portCheck(`Port-${cfg.localAPIEndpoint.bindPort}`, (e) => e.cfg.localAPIEndpoint.bindPort, (e) => extraArg(e.cfg.apiServer.extraArgs, 'bind-address')),
-    portCheck('Port-10259', () => 10259, (e) => extraArg(e.cfg.scheduler.extraArgs, 'bind-address')),
-    portCheck('Port-10257', () => 10257, (e) => extraArg(e.cfg.controllerManager.extraArgs, 'bind-address')),
-    ...MANIFESTS.map((c) => fileAvailable((e) => e.paths.manifest(c), `FileAvailable-${dashed(`/etc/kubernetes/manifests/${c}.yaml`)}`)),
+    portCheck(`Port-${cfg.localAPIEndpoint.bindPort}`, (e) => e.cfg.localAPIEndpoint.bindPort, (e) => extraArg(e.cfg.apiServer.extraArgs, 'bind-address'), 'kube-apiserver'),
+    portCheck('Port-10259', () => 10259, (e) => extraArg(e.cfg.scheduler.extraArgs, 'bind-address'), 'kube-scheduler'),
+    portCheck('Port-10257', () => 10257, (e) => extraArg(e.cfg.controllerManager.extraArgs, 'bind-address'), 'kube-controller-manager'),
+    ...MANIFESTS.map((c) => manifestAvailable(c)),
     {
       name: 'CRI',
       ignorable: true,
@@ -246,7 +272,7 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
         return ok;
       },
     },
-    portCheck('Port-10250', () => 10250, () => ''),
+    portCheck('Port-10250', () => 10250, () => '', 'kubelet'),
     fileContent('/proc/sys/net/ipv4/ip_forward', `FileContent-${dashed('/proc/sys/net/ipv4/ip_forward')}`, () => 'error', 'enable IP forwarding: sysctl -w net.ipv4.ip_forward=1 (persist it in /etc/sysctl.d/k8s.conf)', 'ip-forward'),
     // kubeadm dropped this check in 1.30; the kube-proxy iptables mode still needs it, so a warning
     fileContent(
@@ -260,15 +286,17 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
   if (cfg.etcd.local) {
     const etcdAddr = (e: PreflightEnv) => extraArg(e.cfg.apiServer.extraArgs, 'advertise-address') || e.cfg.localAPIEndpoint.advertiseAddress;
     checks.push(
-      portCheck('Port-2379', () => 2379, etcdAddr),
-      portCheck('Port-2380', () => 2380, etcdAddr),
+      portCheck('Port-2379', () => 2379, etcdAddr, 'etcd'),
+      portCheck('Port-2380', () => 2380, etcdAddr, 'etcd'),
       {
         name: `DirAvailable-${dashed(cfg.etcd.local.dataDir)}`,
         ignorable: true,
         fix: (e) => `${e.cfg.etcd.local?.dataDir} holds an earlier etcd's data: run "mini-kubeadm reset" (or empty it) first`,
         run: async (e) => {
           const dir = e.cfg.etcd.local!.dataDir;
-          return (await e.host.listDir(dir)).length > 0 ? err(`${dir} is not empty`) : ok;
+          if ((await e.host.listDir(dir)).length === 0) return ok;
+          if (e.earlier.sameManifests.has('etcd')) return note(`kept ${dir} (the data of its etcd)`);
+          return err(`${dir} is not empty`);
         },
       },
     );

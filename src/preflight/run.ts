@@ -12,6 +12,7 @@ import { initChecks, type PreflightCheck, type PreflightEnv, type Severity } fro
 import { fixes } from './fixes.js';
 import { isIgnored } from './ignore.js';
 import type { MachineProbe } from './probe.js';
+import { findEarlierInit } from './earlier-init.js';
 
 export interface CheckResult {
   name: string;
@@ -29,8 +30,8 @@ export interface PreflightOutcome {
 }
 
 export async function preflightEnv(host: Host, cfg: InitConfig, paths: Paths, machine: MachineProbe, ignored: ReadonlySet<string>): Promise<PreflightEnv> {
-  const seen = await observeNode(host, cfg);
-  return { host, cfg, paths, machine, seen, facts: nodeFacts(cfg.kubernetesVersion.minor), decisions: decideForNode(cfg, seen, ignored) };
+  const [seen, earlier] = await Promise.all([observeNode(host, cfg), findEarlierInit(host, cfg, paths)]);
+  return { host, cfg, paths, machine, seen, earlier, facts: nodeFacts(cfg.kubernetesVersion.minor), decisions: decideForNode(cfg, seen, ignored) };
 }
 
 async function runOne(check: PreflightCheck, env: PreflightEnv, ignored: ReadonlySet<string>): Promise<CheckResult[]> {

@@ -9,6 +9,7 @@ set -Eeuo pipefail
 trap 'echo "e2e: unexpected error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
 . "$E2E_DIR/lib/hostcheck.sh"
+. "$E2E_DIR/lib/clean.sh"
 
 RUN=$LAB_CACHE/runs/e2e-$E2E_TOOL
 T_START=$(now)
@@ -56,12 +57,6 @@ mirror_running() { # NAME: a mirror pod (owner Node) of that name runs in kube-s
 }
 pod_uid() { kc get pod -n "${2:-default}" "$1" -o 'jsonpath={.metadata.uid}' 2>/dev/null; }
 pod_gone() { ! kc get pod -n "${2:-default}" "$1" >/dev/null 2>&1; }
-in_node_empty() { nx sh -c '[ -z "$(ls -A "$1" 2>/dev/null)" ]' _ "$1"; }
-in_node_absent() { nx sh -c '[ ! -e "$1" ]' _ "$1"; }
-no_link() { ! nx ip link show "$1" >/dev/null 2>&1; }
-no_rules() { ! nx sh -c '{ iptables-nft-save; ip6tables-nft-save; iptables-legacy-save; ip6tables-legacy-save; } 2>/dev/null | grep -qE "$0"' "$1"; }
-no_containers() { [[ -z $(nx crictl ps -aq 2>/dev/null) && -z $(nx crictl pods -q 2>/dev/null) ]]; }
-kubelet_inactive() { [[ $(nx systemctl is-active kubelet) != active ]]; }
 pod_ip_in_pod_network() { [[ $(kc get pod e2e-dns -o 'jsonpath={.status.podIP}') == 10.244.* ]]; }
 pod_resolver_is_kube_dns() { kc exec e2e-dns -- cat /etc/resolv.conf | grep -q '^nameserver 10.96.0.10'; }
 pod_resolves_kubernetes() { kc exec e2e-dns -- nslookup kubernetes.default.svc.cluster.local 10.96.0.10 | grep -q '10.96.0.1$'; }
@@ -78,7 +73,6 @@ no_container_named() { [[ -z $(nx crictl ps -q --name "^$1\$") ]]; }
 ds_runs_on_node() { [[ $(kc get ds -n kube-system "$1" -o 'jsonpath={.status.numberReady}/{.status.desiredNumberScheduled}') == 1/1 ]] \
   && [[ $(kc get pods -n kube-system -l "app=$1" -o 'jsonpath={.items[0].spec.nodeName}') == "$NODE" ]]; }
 readyz_ok() { [[ $(kc get --raw /readyz 2>/dev/null) == ok ]]; }
-no_kubelet_mounts() { ! nx grep -q ' /var/lib/kubelet/' /proc/self/mountinfo; }
 
 static_web_manifest() { # VERSION
   cat <<EOM
@@ -204,22 +198,7 @@ EOM
   echo "      reset took $(since "$t0")s: $(tool_cmd reset)"
   [[ $rc == 0 ]] || { tail -n 40 "$RUN/reset.out"; fail "reset exits 0 (exit code $rc)"; }
   pass "reset exits 0"
-  check "kubelet stopped" kubelet_inactive
-  check "/etc/kubernetes/manifests empty" in_node_empty /etc/kubernetes/manifests
-  check "/etc/kubernetes/pki removed" in_node_empty /etc/kubernetes/pki
-  for c in admin.conf super-admin.conf kubelet.conf bootstrap-kubelet.conf controller-manager.conf scheduler.conf; do
-    check "/etc/kubernetes/$c removed" in_node_absent "/etc/kubernetes/$c"
-  done
-  check "/var/lib/etcd empty" in_node_empty /var/lib/etcd
-  check "kubelet state /var/lib/kubelet empty" in_node_empty /var/lib/kubelet
-  check "no mounts left under /var/lib/kubelet" no_kubelet_mounts
-  await 30 "no Kubernetes containers or pod sandboxes left" no_containers
-  strict_or_info "CNI configuration /etc/cni/net.d empty" in_node_empty /etc/cni/net.d
-  strict_or_info "interface cni0 gone" no_link cni0
-  strict_or_info "interface flannel.1 gone" no_link flannel.1
-  strict_or_info "no KUBE-* iptables rules" no_rules 'KUBE-'
-  strict_or_info "no CNI-* iptables rules" no_rules 'CNI-'
-  strict_or_info "no FLANNEL* iptables rules" no_rules 'FLANNEL'
+  reset_left_nothing check strict_or_info
 }
 
 main "$@"

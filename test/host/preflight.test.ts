@@ -2,7 +2,7 @@
 // machine facts (uid, CPUs, memory) come from a stated stand-in, ports from a real listener.
 // --fix edits the rootfs's config.toml; containerd's restart goes to a recording systemctl.
 
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -18,6 +18,9 @@ import { realMachineProbe, type MachineProbe } from '../../src/preflight/probe.j
 import { ignoreSet } from '../../src/preflight/ignore.js';
 import { parseContainerdConfig } from '../../src/kubelet/containerd-config.js';
 import { parseKubeVersion } from '../../src/config/defaults.js';
+import { factsFor } from '../../src/config/versions.js';
+import { buildManifest, readNodeFacts } from '../../src/manifests/static-pod.js';
+import type { TemplateName } from '../../src/manifests/render.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
 
@@ -56,16 +59,22 @@ async function check(host: RealHost, cfg: InitConfig, names: string[], m = machi
 
 const only = (rs: CheckResult[], name: string) => rs.filter((r) => r.name === name).map((r) => `${r.severity}: ${r.message}`);
 
-test('a real listener on a loopback port makes the Port check fail, naming the port', async (t) => {
+/** a real listener on a free loopback port, and a config whose API server binds there */
+async function apiPortTaken(t: TestContext): Promise<{ srv: net.Server; port: number; cfg: InitConfig }> {
   const srv = net.createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   t.after(() => srv.close());
   const port = (srv.address() as net.AddressInfo).port;
-  const host = tmpHost(t);
   const cfg = testConfig((c) => {
     c.localAPIEndpoint.bindPort = port;
     c.apiServer.extraArgs = [{ name: 'bind-address', value: '127.0.0.1' }];
   });
+  return { srv, port, cfg };
+}
+
+test('a real listener on a loopback port makes the Port check fail, naming the port', async (t) => {
+  const { srv, port, cfg } = await apiPortTaken(t);
+  const host = tmpHost(t);
   const rs = await check(host, cfg, [`Port-${port}`], await realMachineProbe());
   assert.deepEqual(only(rs, `Port-${port}`), [`error: Port ${port} is in use`]);
   srv.close();
@@ -177,4 +186,49 @@ test('--fix enables containerd\'s CRI plugin and sets the pause image in config.
   assert.ok(out.fixed.includes('restarted containerd (systemctl restart containerd)'));
   assert.equal(readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('restart containerd')).length, 1);
   assert.deepEqual(out.results.filter((r) => r.name === 'ContainerdCRIPlugin' || r.name === 'SandboxImage'), [], 'checked again: both pass now');
+});
+
+// ---- a re-run of init after an interrupted one: what an earlier init of the SAME cluster left
+// is kept (warnings); the same files from another cluster or another configuration still fail
+
+/** the manifest this configuration renders, as the etcd/control-plane phases would write it */
+async function writeOwnManifest(host: RealHost, cfg: InitConfig, c: TemplateName, edit = (s: string) => s) {
+  const facts = factsFor(cfg.kubernetesVersion);
+  const { text } = await buildManifest(c, cfg, await readNodeFacts(host, cfg, facts, process.env), facts);
+  put(host, `/etc/kubernetes/manifests/${c}.yaml`, edit(text));
+}
+const withCa = (h: RealHost) => put(h, '/etc/kubernetes/pki/ca.crt', 'a CA');
+const APISERVER_FILE = 'FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml';
+
+const rerunRows: { name: string; setup: (h: RealHost, cfg: InitConfig) => Promise<void>; check: string; want: RegExp }[] = [
+  { name: 'the identical manifest and the CA of an earlier init: kept (a note, not a failure)', setup: async (h, cfg) => (withCa(h), writeOwnManifest(h, cfg, 'kube-apiserver')), check: APISERVER_FILE, want: /^note: kept \/etc\/kubernetes\/manifests\/kube-apiserver.yaml \(identical to what this init writes\)$/ },
+  { name: 'the identical manifest without a CA: another story, an error', setup: (h, cfg) => writeOwnManifest(h, cfg, 'kube-apiserver'), check: APISERVER_FILE, want: /^error: .*kube-apiserver.yaml already exists$/ },
+  { name: 'a manifest with another configuration (one flag differs): an error', setup: async (h, cfg) => (withCa(h), writeOwnManifest(h, cfg, 'kube-apiserver', (s) => s.replace('--secure-port=6443', '--secure-port=6444'))), check: APISERVER_FILE, want: /^error: .*already exists$/ },
+  { name: 'etcd data beside the identical etcd manifest: kept', setup: async (h, cfg) => (withCa(h), put(h, '/var/lib/etcd/member/snap/db', 'x'), writeOwnManifest(h, cfg, 'etcd')), check: 'DirAvailable--var-lib-etcd', want: /^note: kept \/var\/lib\/etcd \(the data of its etcd\)$/ },
+  { name: 'etcd data beside the identical apiserver manifest only: an error', setup: async (h, cfg) => (withCa(h), put(h, '/var/lib/etcd/member/snap/db', 'x'), writeOwnManifest(h, cfg, 'kube-apiserver')), check: 'DirAvailable--var-lib-etcd', want: /^error: \/var\/lib\/etcd is not empty$/ },
+];
+for (const row of rerunRows) {
+  test(`re-run of init: ${row.name}`, async (t) => {
+    const host = tmpHost(t);
+    healthyNode(host);
+    const cfg = testConfig();
+    await row.setup(host, cfg);
+    const got = only(await check(host, cfg, [row.check]), row.check);
+    assert.equal(got.length, 1, got.join('\n'));
+    assert.match(got[0]!, row.want);
+  });
+}
+
+test('re-run of init: a port held by a real listener is kept only when its component is the earlier init\'s', async (t) => {
+  const { port, cfg } = await apiPortTaken(t);
+  const host = tmpHost(t);
+  healthyNode(host);
+  withCa(host);
+  const name = `Port-${port}`;
+  await writeOwnManifest(host, cfg, 'kube-scheduler');
+  assert.deepEqual(only(await check(host, cfg, [name], await realMachineProbe()), name), [`error: Port ${port} is in use`], 'only the scheduler is ours: the API port is someone else\'s');
+  await writeOwnManifest(host, cfg, 'kube-apiserver');
+  const kept = only(await check(host, cfg, [name], await realMachineProbe()), name);
+  assert.equal(kept.length, 1);
+  assert.equal(kept[0], `note: port ${port} is in use by its kube-apiserver`);
 });

@@ -26,6 +26,10 @@ export const preflightPhase: Phase<InitContext> = {
       fix: ctx.flags.fix === true,
     });
     for (const f of outcome.fixed) ctx.report.result('note', `--fix: ${f}`);
+    const notes = outcome.results.filter((x) => x.severity === 'note');
+    if (notes.length) {
+      ctx.report.info(`an earlier init of this cluster left its control plane on this node (its manifests are what this init writes): init carries on with it (to start afresh instead: mini-kubeadm reset)\n${notes.map((n) => `    ${n.message}`).join('\n')}`);
+    }
     for (const r of outcome.results.filter((x) => x.severity === 'warning')) {
       ctx.report.warn(`[WARNING ${r.name}]: ${r.message}${r.ignored ? ' (ignored)' : ''}\n    fix: ${r.fix}`);
     }

@@ -1,0 +1,45 @@
+// What an earlier init of the same cluster left on this node, so that running init again after
+// it was interrupted (killed, a failed phase, a lost SSH session) carries on instead of refusing
+// until a reset, as kubeadm does. "Same" is strict: a control-plane manifest counts only when it
+// is byte-identical to what this init is about to write and the cluster CA is in place, so a node
+// that runs another cluster, or this one with another configuration, still fails preflight.
+
+import type { InitConfig } from '../config/types.js';
+import type { Host } from '../host/host.js';
+import type { Paths } from '../host/paths.js';
+import * as systemd from '../host/systemd.js';
+import type { TemplateName } from '../manifests/render.js';
+
+export interface EarlierInit {
+  /** components whose manifest on disk is exactly what this init writes (and the CA exists) */
+  sameManifests: ReadonlySet<TemplateName>;
+  /** the kubelet runs, and an earlier init of this cluster configured it */
+  kubeletOfThisCluster: boolean;
+}
+
+export const NO_EARLIER_INIT: EarlierInit = { sameManifests: new Set(), kubeletOfThisCluster: false };
+
+const COMPONENTS: readonly TemplateName[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
+export async function findEarlierInit(host: Host, cfg: InitConfig, paths: Paths): Promise<EarlierInit> {
+  if (!(await host.exists(paths.pki('ca.crt')))) return NO_EARLIER_INIT;
+  const onDisk = await Promise.all(COMPONENTS.map(async (c) => [c, await host.readText(paths.manifest(c))] as const));
+  const present = onDisk.filter(([c, text]) => text !== undefined && (c !== 'etcd' || cfg.etcd.local));
+  if (present.length === 0) return NO_EARLIER_INIT;
+
+  const [{ factsFor }, { readNodeFacts, buildManifest }] = await Promise.all([import('../config/versions.js'), import('../manifests/static-pod.js')]);
+  const facts = factsFor(cfg.kubernetesVersion);
+  const node = await readNodeFacts(host, cfg, facts, process.env);
+  const same = new Set<TemplateName>();
+  await Promise.all(
+    present.map(async ([c, text]) => {
+      try {
+        if ((await buildManifest(c, cfg, node, facts)).text === text) same.add(c);
+      } catch {
+        // a configuration that cannot render fails later, in its own phase, with its own message
+      }
+    }),
+  );
+  const kubeletOfThisCluster = same.size > 0 && (await host.exists(paths.kubeletConfigFile)) && (await systemd.isActive(host, 'kubelet'));
+  return { sameManifests: same, kubeletOfThisCluster };
+}
