@@ -1,6 +1,6 @@
 // `npm run build`, second step: bundles tsc's output (dist/src) into a few ESM files under
 // dist/bundle/esm so that bin/mini-kubeadm starts without resolving and reading ~60 modules
-// (commander and @peculiar/x509's ~300 CommonJS files included). Every dynamic import() stays
+// (commander's CommonJS files included). Every dynamic import() stays
 // a separate chunk, loaded only when a command needs it.
 //
 // The chunks sit three levels below the repository, as dist/src/<dir>/*.js do, so the
@@ -43,13 +43,13 @@ await build({
   platform: 'node',
   target: 'node20',
   // a package's ESM build where it has one: esbuild hands a split-off CommonJS module to
-  // import() as a default export only (@peculiar/x509's cryptoProvider came back undefined)
+  // import() as a default export only (named exports came back undefined)
   mainFields: ['module', 'main'],
   chunkNames: 'chunk-[hash]',
   // left as packages: large, touch sockets and processes, and load only on paths where they
   // are a small part of the time (the API server, systemd, crictl)
   external: ['@kubernetes/client-node', 'execa'],
-  // bundled CommonJS (commander, the x509 stack) calls require() for node: builtins
+  // bundled CommonJS (commander) calls require() for node: builtins
   banner: { js: "import { createRequire as __mkCreateRequire } from 'node:module'; const require = __mkCreateRequire(import.meta.url);" },
   minifyWhitespace: true,
   minifySyntax: true,

@@ -9,7 +9,7 @@ import type { Host } from '../host/host.js';
 import type { Paths } from '../host/paths.js';
 import { notBefore } from '../pki/cert-files.js';
 import { loadCA, type LoadedCA } from '../pki/ensure.js';
-import { issueCertificate, loadX509 } from '../pki/issue.js';
+import { issueCertificate } from '../pki/issue.js';
 import type { KeyPool } from '../pki/key-pool.js';
 import { privateKeyPem } from '../pki/keys.js';
 import { clientCertValidity } from '../pki/validity.js';
@@ -69,7 +69,7 @@ export async function ensureKubeconfig(deps: KubeconfigDeps, spec: KubeconfigSpe
 
   const pair = await deps.keys.take(keyId(spec), deps.cfg.encryptionAlgorithm);
   const user = spec.user(deps.cfg);
-  const certPem = await issueCertificate(
+  const certPem = issueCertificate(
     {
       commonName: user,
       organizations: spec.organizations(deps.cfg),
@@ -81,7 +81,7 @@ export async function ensureKubeconfig(deps: KubeconfigDeps, spec: KubeconfigSpe
       subjectKeyIdHash: pkiFacts(deps.cfg.kubernetesVersion).subjectKeyIdHash,
     },
     pair.publicKey,
-    { key: ca.key, certPem: ca.pem },
+    { key: ca.key, certDer: ca.cert.raw },
   );
   const yaml = await renderKubeconfig({
     clusterName: deps.cfg.clusterName,
@@ -132,11 +132,19 @@ async function checkExisting(host: Host, file: string, text: string, ca: LoadedC
   }
 }
 
-/** Start the client keys of every kubeconfig not yet on disk, and the certificate library. */
-export async function prefetchKubeconfigKeys(deps: KubeconfigDeps, specs: readonly KubeconfigSpec[]): Promise<void> {
-  const ids: string[] = [];
-  for (const spec of specs) if (!(await deps.host.exists(deps.paths.kubeconfig(spec.name)))) ids.push(keyId(spec));
-  if (ids.length === 0 || !(await deps.host.exists(deps.paths.pki('ca.key')))) return;
-  deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
-  loadX509().catch(() => {});
+/**
+ * Start the client keys of every kubeconfig not yet on disk, when ca.key is there to sign them;
+ * `caComing`: also when neither ca.crt nor ca.key is there yet (the certs phase of the same run
+ * makes them).
+ */
+export async function prefetchKubeconfigKeys(
+  deps: Pick<KubeconfigDeps, 'cfg' | 'paths' | 'host' | 'keys'>,
+  specs: readonly KubeconfigSpec[],
+  caComing = false,
+): Promise<void> {
+  const exists = (p: string) => deps.host.exists(p);
+  const [caKey, caCrt, ...confs] = await Promise.all([exists(deps.paths.pki('ca.key')), exists(deps.paths.pki('ca.crt')), ...specs.map((s) => exists(deps.paths.kubeconfig(s.name)))]);
+  if (!caKey && !(caComing && !caCrt)) return;
+  const ids = specs.filter((_, i) => !confs[i]).map(keyId);
+  if (ids.length) deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
 }

@@ -2,9 +2,8 @@
 // endpoint (host[:port]) and this node's own endpoint (ADVERTISE:PORT). Certificates take
 // their SANs from it and kubeconfigs their server URLs.
 
-import { isIP } from 'node:net';
 import { UserError } from '../errors.js';
-import { canonicalIp } from './ip-address.js';
+import { canonicalIp, isIPv6Address } from './ip-address.js';
 
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_LABEL}(\\.${DNS1123_LABEL})*$`);
@@ -31,7 +30,7 @@ export function parseHostPort(text: string, field: string): HostPort {
   if (bracketed) {
     host = bracketed[1]!;
     portText = bracketed[2];
-  } else if (isIP(host) !== 6 && host.includes(':')) {
+  } else if (!isIPv6Address(host) && host.includes(':')) {
     const i = host.lastIndexOf(':');
     portText = host.slice(i + 1);
     host = host.slice(0, i);
@@ -54,7 +53,7 @@ export function parseHostPort(text: string, field: string): HostPort {
 }
 
 function joinHostPort(host: string, port: number): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  return isIPv6Address(host) ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 export interface EndpointConfig {

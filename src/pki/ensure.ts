@@ -119,7 +119,7 @@ async function ensureCA(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
 
   const pair = await deps.keys.take(spec.name, deps.cfg.encryptionAlgorithm);
   const cn = spec.commonName(deps.cfg);
-  const pem = await issueCertificate(
+  const pem = issueCertificate(
     {
       commonName: cn,
       organizations: spec.organizations(deps.cfg),
@@ -164,7 +164,7 @@ async function ensureLeaf(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
   }
 
   const pair = await deps.keys.take(spec.name, deps.cfg.encryptionAlgorithm);
-  const pem = await issueCertificate(
+  const pem = issueCertificate(
     {
       commonName: spec.commonName(deps.cfg),
       organizations: spec.organizations(deps.cfg),
@@ -176,7 +176,7 @@ async function ensureLeaf(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
       subjectKeyIdHash: pkiFacts(deps.cfg.kubernetesVersion).subjectKeyIdHash,
     },
     pair.publicKey,
-    { key: ca.key, certPem: ca.pem },
+    { key: ca.key, certDer: ca.cert.raw },
   );
   await writePair(deps, files, pem, pair.privateKey);
   return { kind: 'generated', spec, files, altNames };

@@ -1,10 +1,27 @@
 // Builds X.509 certificates with exactly kubeadm's fields and extensions (Go's
-// x509.CreateCertificate as kubeadm calls it), through @peculiar/x509, which is loaded only
-// when something is actually issued so that reusing existing files stays cheap.
+// x509.CreateCertificate as kubeadm calls it): the TBSCertificate is encoded by der.ts in Go's
+// field and extension order, and signed by node:crypto (RSA PKCS#1 v1.5 or ECDSA).
 
-import { randomBytes, webcrypto, type KeyObject } from 'node:crypto';
-import type * as X509 from '@peculiar/x509';
+import { randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { ExtKeyUsage } from './cert-specs.js';
+import { certFields } from './der-read.js';
+import {
+  bitString,
+  boolean,
+  explicit,
+  implicitPrimitive,
+  namedBits,
+  nullValue,
+  octetString,
+  oid,
+  printableString,
+  sequence,
+  set,
+  smallInteger,
+  time,
+  unsignedInteger,
+  utf8String,
+} from './der.js';
 import { ipBytes } from './ip-address.js';
 import { signatureHash, subjectKeyId } from './keys.js';
 
@@ -23,114 +40,121 @@ export interface CertTemplate {
 
 export interface Issuer {
   key: KeyObject;
-  /** the issuing CA's certificate; absent for a self-signed certificate */
-  certPem?: string;
+  /** the issuing CA's certificate (DER); absent for a self-signed certificate */
+  certDer?: Buffer;
 }
 
-let lib: Promise<typeof X509> | undefined;
-
-/** Load @peculiar/x509 (its DI container needs the Reflect polyfill first); call early to overlap with key generation. */
-export function loadX509(): Promise<typeof X509> {
-  lib ??= (async () => {
-    await import('reflect-metadata');
-    const x509 = await import('@peculiar/x509');
-    x509.cryptoProvider.set(webcrypto as never);
-    return x509;
-  })();
-  return lib;
-}
+const OID = {
+  commonName: '2.5.4.3',
+  organization: '2.5.4.10',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  basicConstraints: '2.5.29.19',
+  subjectKeyId: '2.5.29.14',
+  authorityKeyId: '2.5.29.35',
+  subjectAltName: '2.5.29.17',
+  sha256WithRSA: '1.2.840.113549.1.1.11',
+  sha384WithRSA: '1.2.840.113549.1.1.12',
+  sha512WithRSA: '1.2.840.113549.1.1.13',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+  ecdsaWithSHA512: '1.2.840.10045.4.3.4',
+} as const;
 
 const EKU_OID: Record<ExtKeyUsage, string> = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
 };
 
+/** Go's KeyUsage bits as numbered in the BIT STRING (RFC 5280 4.2.1.3) */
+const KEY_USAGE_BIT = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5 } as const;
+
 /** Go writes a name attribute as PrintableString when it can, UTF8String otherwise. */
-function attributeValue(text: string): { printableString: string } | { utf8String: string } {
-  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text) ? { printableString: text } : { utf8String: text };
+function attributeValue(text: string): Buffer {
+  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text) ? printableString(text) : utf8String(text);
 }
 
-/** Subject in Go's order: one RDN per O, then CN. */
-function subjectName(x509: typeof X509, t: CertTemplate): X509.Name {
-  const rdns: X509.JsonName = [];
-  for (const o of t.organizations) rdns.push({ '2.5.4.10': [attributeValue(o)] } as X509.JsonAttributeAndValue as X509.JsonAttributeAndStringValue);
-  rdns.push({ '2.5.4.3': [attributeValue(t.commonName)] } as X509.JsonAttributeAndValue as X509.JsonAttributeAndStringValue);
-  return new x509.Name(rdns);
+/** Subject in Go's order (pkix.Name.ToRDNSequence): one RDN holding every O, then CN. */
+function subjectName(t: CertTemplate): Buffer {
+  const attr = (type: string, value: string) => sequence(oid(type), attributeValue(value));
+  const rdns: Buffer[] = [];
+  if (t.organizations.length) rdns.push(set(...t.organizations.map((o) => attr(OID.organization, o))));
+  if (t.commonName !== '') rdns.push(set(attr(OID.commonName, t.commonName)));
+  return sequence(...rdns);
 }
 
-/** A positive serial in [1, 2^63 - 1), as kubeadm draws it. */
-function serialHex(): string {
-  const b = randomBytes(8);
-  b[0]! &= 0x7f;
-  if (b.every((x) => x === 0)) b[7] = 1;
-  return b.toString('hex');
-}
-
-async function webcryptoSigningKey(key: KeyObject): Promise<{ key: webcrypto.CryptoKey; alg: webcrypto.RsaHashedImportParams | webcrypto.EcdsaParams }> {
-  const der = key.export({ type: 'pkcs8', format: 'der' });
-  const hash = signatureHash(key);
-  if (key.asymmetricKeyType === 'rsa') {
-    const alg = { name: 'RSASSA-PKCS1-v1_5', hash };
-    return { key: await webcrypto.subtle.importKey('pkcs8', der, alg, false, ['sign']), alg };
+/** A serial uniform in [1, 2^63 - 1), as kubeadm draws it (rand.Int below MaxInt64 - 1, plus 1). */
+function serialBytes(): Buffer {
+  for (;;) {
+    const b = randomBytes(8);
+    b[0]! &= 0x7f;
+    const n = b.readBigUInt64BE();
+    if (n !== 0n && n !== 0x7fffffffffffffffn) return b;
   }
-  const curve = key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'P-384' : 'P-256';
-  const imported = await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: curve }, false, ['sign']);
-  return { key: imported, alg: { name: 'ECDSA', hash } };
+}
+
+/** AlgorithmIdentifier of the signature the issuer's key makes: RSA's carries a NULL parameter, ECDSA's none. */
+function signatureAlgorithm(key: KeyObject): { der: Buffer; hash: string } {
+  const hash = signatureHash(key);
+  const bits = hash.slice(4) as '256' | '384' | '512';
+  if (key.asymmetricKeyType === 'rsa') return { der: sequence(oid(OID[`sha${bits}WithRSA`]), nullValue()), hash: `sha${bits}` };
+  return { der: sequence(oid(OID[`ecdsaWithSHA${bits}`])), hash: `sha${bits}` };
+}
+
+function extension(id: string, critical: boolean, value: Buffer): Buffer {
+  return sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
+}
+
+/** Go's extension order: key usage, extended key usage, basic constraints, SKI, AKI, SAN. */
+function extensions(t: CertTemplate, subjectKey: KeyObject, authorityKeyId: Buffer | undefined): Buffer {
+  const out: Buffer[] = [];
+  const usage: number[] = [KEY_USAGE_BIT.digitalSignature, KEY_USAGE_BIT.keyEncipherment, ...(t.isCA ? [KEY_USAGE_BIT.keyCertSign] : [])];
+  out.push(extension(OID.keyUsage, true, namedBits(usage)));
+  if (t.usages.length) out.push(extension(OID.extKeyUsage, false, sequence(...t.usages.map((u) => oid(EKU_OID[u])))));
+  // cA is DEFAULT FALSE, so a leaf's is omitted; no path length (Go's MaxPathLen -1)
+  out.push(extension(OID.basicConstraints, true, sequence(...(t.isCA ? [boolean(true)] : []))));
+  // Go generates a SubjectKeyId only for CAs
+  if (t.isCA) out.push(extension(OID.subjectKeyId, false, octetString(subjectKeyId(subjectKey, t.subjectKeyIdHash))));
+  if (authorityKeyId) out.push(extension(OID.authorityKeyId, false, sequence(implicitPrimitive(0, authorityKeyId))));
+  if (t.dns.length || t.ips.length) {
+    // GeneralName: dNSName [2] IA5String, iPAddress [7] OCTET STRING (4 or 16 bytes); DNS names first, as Go writes them
+    const names = [...t.dns.map((d) => implicitPrimitive(2, Buffer.from(d, 'ascii'))), ...t.ips.map((ip) => implicitPrimitive(7, ipBytes(ip)))];
+    out.push(extension(OID.subjectAltName, false, sequence(...names)));
+  }
+  return explicit(3, sequence(...out));
+}
+
+/** The certificate's DER: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }. */
+export function issueCertificateDer(t: CertTemplate, subjectKey: KeyObject, issuer: Issuer): Buffer {
+  const subject = subjectName(t);
+  let issuerName = subject;
+  let authorityKeyId: Buffer | undefined;
+  if (issuer.certDer !== undefined) {
+    const ca = certFields(issuer.certDer);
+    issuerName = ca.subject;
+    // Go copies the parent's SubjectKeyId into AuthorityKeyId when the parent has one, unless
+    // issuer and subject are the same name (a leaf whose CN is its CA's, e.g. node name "etcd-ca")
+    if (!ca.subject.equals(subject)) authorityKeyId = ca.subjectKeyId;
+  }
+  const alg = signatureAlgorithm(issuer.key);
+  const tbs = sequence(
+    explicit(0, smallInteger(2)), // v3
+    unsignedInteger(serialBytes()),
+    alg.der,
+    issuerName,
+    sequence(time(t.notBefore), time(t.notAfter)),
+    subject,
+    subjectKey.export({ type: 'spki', format: 'der' }),
+    extensions(t, subjectKey, authorityKeyId),
+  );
+  // RSA: PKCS#1 v1.5 padding (node's default); ECDSA: the DER (r, s) pair X.509 wants
+  const signature = sign(alg.hash, tbs, { key: issuer.key, dsaEncoding: 'der' });
+  return sequence(tbs, alg.der, bitString(signature));
 }
 
 /** Sign a certificate for `subjectKey` with kubeadm's extensions; returns PEM. */
-export async function issueCertificate(t: CertTemplate, subjectKey: KeyObject, issuer: Issuer): Promise<string> {
-  const x509 = await loadX509();
-  const subject = subjectName(x509, t);
-  let issuerName = subject;
-  let authorityKeyId: string | undefined;
-  if (issuer.certPem !== undefined) {
-    const ca = new x509.X509Certificate(issuer.certPem);
-    issuerName = ca.subjectName;
-    // Go copies the parent's SubjectKeyId into AuthorityKeyId when the parent has one
-    authorityKeyId = ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  }
-
-  const usage = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | (t.isCA ? x509.KeyUsageFlags.keyCertSign : 0);
-  // Go's extension order: key usage, extended key usage, basic constraints, SKI, AKI, SAN
-  const extensions: X509.Extension[] = [new x509.KeyUsagesExtension(usage, true)];
-  if (t.usages.length) extensions.push(new x509.ExtendedKeyUsageExtension(t.usages.map((u) => EKU_OID[u]), false));
-  extensions.push(new x509.BasicConstraintsExtension(t.isCA, undefined, true));
-  // Go generates a SubjectKeyId only for CAs
-  if (t.isCA) extensions.push(new x509.SubjectKeyIdentifierExtension(subjectKeyId(subjectKey, t.subjectKeyIdHash).toString('hex')));
-  if (authorityKeyId) extensions.push(new x509.AuthorityKeyIdentifierExtension(authorityKeyId));
-  if (t.dns.length || t.ips.length) {
-    extensions.push(
-      new x509.SubjectAlternativeNameExtension([
-        ...t.dns.map((value) => ({ type: 'dns' as const, value })),
-        ...t.ips.map((value) => ({ type: 'ip' as const, value: ipText(value) })),
-      ]),
-    );
-  }
-
-  const signing = await webcryptoSigningKey(issuer.key);
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serialHex(),
-    subject,
-    issuer: issuerName,
-    notBefore: t.notBefore,
-    notAfter: t.notAfter,
-    publicKey: new Uint8Array(subjectKey.export({ type: 'spki', format: 'der' })),
-    // node's WebCrypto types are the DOM ones under other names
-    signingKey: signing.key as never,
-    signingAlgorithm: signing.alg as never,
-    extensions,
-  });
-  return pemBlock('CERTIFICATE', Buffer.from(cert.rawData));
-}
-
-/** the library's IP parser wants dotted IPv4 or full-form IPv6 text */
-function ipText(ip: string): string {
-  const b = ipBytes(ip);
-  if (b.length === 4) return [...b].join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16));
-  return groups.join(':');
+export function issueCertificate(t: CertTemplate, subjectKey: KeyObject, issuer: Issuer): string {
+  return pemBlock('CERTIFICATE', issueCertificateDer(t, subjectKey, issuer));
 }
 
 /** PEM as Go's encoding/pem writes it: 64-column base64 lines. */

@@ -61,6 +61,20 @@ export class KeyPool {
     return p;
   }
 
+  /**
+   * Drop every key only prefetched and not yet started (a run that stops early should not wait
+   * for keys it will never use); keys already being made finish, and taken ones are kept.
+   */
+  dropPrefetched(): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i]!;
+      if (job.taken) continue;
+      this.queue.splice(i, 1);
+      this.pending.delete(job.slot);
+      job.reject(new Error('internal: key generation was stopped'));
+    }
+  }
+
   private enqueue(slot: string, alg: EncryptionAlgorithm, taken = false): Promise<KeyPair> {
     return new Promise<KeyPair>((resolve, reject) => {
       this.lineUp({ slot, taken, alg, resolve, reject }, taken);
@@ -99,14 +113,15 @@ export class KeyPool {
   }
 }
 
-const STATE_KEY = 'pki.keyPool';
+/** where the run's pool sits in the state map */
+export const KEY_POOL_STATE = 'pki.keyPool';
 
 /** The run's pool, kept in the context's state map so all phases of one run share it. */
 export function keyPoolOf(state: Map<string, unknown>): KeyPool {
-  let pool = state.get(STATE_KEY) as KeyPool | undefined;
+  let pool = state.get(KEY_POOL_STATE) as KeyPool | undefined;
   if (!pool) {
     pool = new KeyPool();
-    state.set(STATE_KEY, pool);
+    state.set(KEY_POOL_STATE, pool);
   }
   return pool;
 }

@@ -1,32 +1,34 @@
-// Private keys as kubeadm makes and stores them: generated with native crypto (off the main
-// thread), written as PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE KEY", public halves as
-// PKIX "PUBLIC KEY"; and the signature hash each kind of key signs with (Go's choice).
+// Private keys as kubeadm makes and stores them: generated with native crypto off the main
+// thread (RSA from two OpenSSL primes: rsa-keygen.ts), written as PKCS#1 "RSA PRIVATE KEY" or
+// SEC1 "EC PRIVATE KEY", public halves as PKIX "PUBLIC KEY"; and the signature hash each kind
+// of key signs with (Go's choice).
 
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import type { EncryptionAlgorithm } from '../config/types.js';
+import { generateRsaKey } from './rsa-keygen.js';
 
 export interface KeyPair {
   privateKey: KeyObject;
   publicKey: KeyObject;
 }
 
+function ecKey(namedCurve: 'prime256v1' | 'secp384r1'): Promise<KeyPair> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('ec', { namedCurve }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ privateKey, publicKey }))),
+  );
+}
+
 export function generateKey(alg: EncryptionAlgorithm): Promise<KeyPair> {
-  return new Promise((resolve, reject) => {
-    const done = (err: Error | null, publicKey: KeyObject, privateKey: KeyObject) => (err ? reject(err) : resolve({ privateKey, publicKey }));
-    switch (alg) {
-      case 'RSA-2048':
-      case 'RSA-3072':
-      case 'RSA-4096':
-        generateKeyPair('rsa', { modulusLength: Number(alg.slice(4)), publicExponent: 0x10001 }, done);
-        return;
-      case 'ECDSA-P256':
-        generateKeyPair('ec', { namedCurve: 'prime256v1' }, done);
-        return;
-      case 'ECDSA-P384':
-        generateKeyPair('ec', { namedCurve: 'secp384r1' }, done);
-        return;
-    }
-  });
+  switch (alg) {
+    case 'RSA-2048':
+    case 'RSA-3072':
+    case 'RSA-4096':
+      return generateRsaKey(Number(alg.slice(4)));
+    case 'ECDSA-P256':
+      return ecKey('prime256v1');
+    case 'ECDSA-P384':
+      return ecKey('secp384r1');
+  }
 }
 
 /** PKCS#1 for RSA, SEC1 for ECDSA: what kubeadm writes to *.key. */

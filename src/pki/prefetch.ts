@@ -1,13 +1,12 @@
 // Starts the keys the certs phase is about to need (every cert with neither file on disk, and
-// sa) in the order its sub-phases need them, and then the certificate library, so the
-// sub-phases find them ready. The files are looked up all at once.
+// sa) in the order its sub-phases need them, so the sub-phases find them ready. The files are
+// looked up all at once.
 
 import { certFiles } from './cert-files.js';
 import { certSpec, certsFor, SA_KEY } from './cert-specs.js';
 import type { PkiDeps } from './ensure.js';
-import { loadX509 } from './issue.js';
 
-export async function prefetchCertKeys(deps: PkiDeps): Promise<void> {
+export async function prefetchCertKeys(deps: Pick<PkiDeps, 'cfg' | 'paths' | 'host' | 'keys'>): Promise<void> {
   const specs = certsFor(deps.cfg);
   const files = (name: string) => certFiles(deps.paths, certSpec(name).baseName);
   const paths = [
@@ -32,6 +31,4 @@ export async function prefetchCertKeys(deps: PkiDeps): Promise<void> {
   if (saMissing && !keylessCa('ca')) ids.push(SA_KEY.name);
   if (ids.length === 0) return;
   deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
-  // only certificates need the library; a failure to load it surfaces where it is used
-  if (ids.some((id) => id !== SA_KEY.name)) loadX509().catch(() => {});
 }

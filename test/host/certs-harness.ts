@@ -39,7 +39,7 @@ export interface PhaseRun {
 export async function runInitPhases(
   node: Node,
   targets: string[],
-  opts: { cfg?: (c: InitConfig) => void; run?: Partial<RunOptions>; dryRun?: boolean } = {},
+  opts: { cfg?: (c: InitConfig) => void; run?: Partial<RunOptions>; dryRun?: boolean; state?: Map<string, unknown> } = {},
 ): Promise<PhaseRun> {
   const cfg = testConfig(opts.cfg);
   const run = testRunOptions(opts.run);
@@ -53,7 +53,7 @@ export async function runInitPhases(
     host,
     report,
     flags: {},
-    state: new Map(),
+    state: opts.state ?? new Map(),
     kube: async () => {
       throw new Error('no API server in host tests');
     },

@@ -89,3 +89,23 @@ test('concurrency: one key per core, leaving a libuv pool thread free', () => {
   ];
   for (const c of cases) assert.equal(keyConcurrency(c.env, c.cores), c.want, c.name);
 });
+
+test('dropPrefetched: keys not yet started are dropped, running and taken ones kept', async () => {
+  const g = manualGenerator();
+  const pool = new KeyPool(1, g.generate);
+  pool.prefetch(['ca', 'apiserver', 'sa'], 'RSA-2048');
+  const taken = pool.take('sa', 'RSA-2048');
+  pool.dropPrefetched();
+  g.finish[0]!();
+  await tick();
+  assert.deepEqual(g.started, [0, 1], 'ca (running) and sa (taken) only');
+  g.finish[1]!();
+  await taken;
+  await pool.take('ca', 'RSA-2048');
+  // apiserver was dropped: a take makes it anew
+  const again = pool.take('apiserver', 'RSA-2048');
+  await tick();
+  assert.equal(g.started.length, 3);
+  g.finish[2]!();
+  await again;
+});

@@ -72,6 +72,14 @@ const ALT_NAMES: { name: string; cfg: (c: InitConfig) => void; dns: string[]; ip
     ips: ['fd00:10:96::1', '172.31.0.2', 'fd00::1'],
     dropped: ['UPPER.example.com', 'a_b'],
   },
+  {
+    // Go's ParseIP takes no zone: kubeadm warns and leaves such a SAN out
+    name: 'IPv6 with a zone, malformed IPv6, IPv4-mapped IPv6 as IPv4',
+    cfg: (c) => (c.apiServer.certSANs = ['fe80::1%eth0', '1::2::3', '::ffff:10.1.2.3']),
+    dns: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'node-a'],
+    ips: ['10.96.0.1', '172.31.0.2', '10.1.2.3'],
+    dropped: ['fe80::1%eth0', '1::2::3'],
+  },
 ];
 
 for (const c of ALT_NAMES) {

@@ -1,0 +1,49 @@
+// The earliest start of key generation in an init: every key the certs and kubeconfig phases of
+// this run will need (the certs' in their sub-phases' order, then sa, then the kubeconfigs'
+// client keys), started on the thread pool so they are made while earlier phases (preflight)
+// wait on the node. The phases later take them from the same pool (the run's state map), and
+// generate any key that was not started here themselves.
+
+import type { InitConfig } from '../config/types.js';
+import type { Host } from '../host/host.js';
+import type { Paths } from '../host/paths.js';
+import { prefetchKubeconfigKeys } from '../kubeconfig/ensure.js';
+import { KUBECONFIG_SPECS } from '../kubeconfig/specs.js';
+import { keyPoolOf } from './key-pool.js';
+import { prefetchCertKeys } from './prefetch.js';
+
+export interface KeyStartDeps {
+  cfg: InitConfig;
+  paths: Pick<Paths, 'pki' | 'pkiDir' | 'kubeconfig'>;
+  host: Host;
+  /** the run's state map (InitContext.state): the key pool lives there */
+  state: Map<string, unknown>;
+}
+
+export interface KeyStartPhases {
+  /** the certs phase will run (default true) */
+  certs?: boolean;
+  /** the kubeconfig phase will run (default true) */
+  kubeconfig?: boolean;
+}
+
+/**
+ * Start generating the keys of the phases that will run, and resolve once they are queued (a
+ * few file lookups; the keys themselves go on in the background). Never rejects: a problem
+ * with the files is for the phases to report.
+ */
+export async function startKeyGeneration(deps: KeyStartDeps, phases: KeyStartPhases = {}): Promise<void> {
+  const keys = keyPoolOf(deps.state);
+  const pki = { ...deps, keys };
+  try {
+    if (phases.certs !== false) await prefetchCertKeys(pki);
+    if (phases.kubeconfig !== false) await prefetchKubeconfigKeys(pki, KUBECONFIG_SPECS, phases.certs !== false);
+  } catch {
+    // the phases look at the same files and say what is wrong
+  }
+}
+
+/** When the run stops before the phases that take the keys (a failed preflight): drop the keys not yet started, so the process does not wait for them. */
+export function stopKeyGeneration(state: Map<string, unknown>): void {
+  keyPoolOf(state).dropPrefetched();
+}
