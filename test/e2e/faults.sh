@@ -57,8 +57,6 @@ reset_node() { # OUT
   reset_left_nothing check
 }
 
-cluster_ready() { node_ready && pods_ready kube-system kube-flannel && dns_answers; }
-
 main() {
   mkdir -p "$RUN"; rm -rf "${RUN:?}"/*
   ensure_deps

@@ -70,6 +70,8 @@ pods_ready() {
     echo "$out" | awk '$1!="Running" || $2!="True" {bad=1} END {exit bad}' || return 1
   done
 }
+# the Ready state of a fresh cluster: node Ready, every kube-system and kube-flannel pod Ready, kube-dns answers
+cluster_ready() { node_ready && pods_ready kube-system kube-flannel && dns_answers; }
 dns_answers() { # kube-dns answers for the kubernetes Service, asked from the node
   nx busybox nslookup kubernetes.default.svc.cluster.local 10.96.0.10 2>/dev/null | grep -q '10\.96\.0\.1$'
 }
