@@ -5,7 +5,7 @@
 import { UserError } from '../errors.js';
 import type { InitConfig } from '../config/types.js';
 import type { AltNamesKind } from './cert-specs.js';
-import { isDnsName, parseHostPort } from './api-endpoint.js';
+import { advertiseIp, isDnsName, parseHostPort } from './api-endpoint.js';
 import { canonicalIp, cidrAddress } from './ip-address.js';
 
 export interface AltNames {
@@ -43,18 +43,6 @@ function appendSans(dns: string[], ips: string[], dropped: string[], sans: reado
   }
 }
 
-function advertiseAddress(cfg: InitConfig): string {
-  const ip = canonicalIp(cfg.localAPIEndpoint.advertiseAddress);
-  if (ip === undefined) {
-    throw new UserError(
-      'BAD_ADVERTISE_ADDRESS',
-      `the API server advertise address "${cfg.localAPIEndpoint.advertiseAddress}" is not an IP address`,
-      'set --apiserver-advertise-address (localAPIEndpoint.advertiseAddress) to an IP address of this node',
-    );
-  }
-  return ip;
-}
-
 /** The first IP of the (first) service CIDR: the `kubernetes` Service's ClusterIP. */
 export function apiServerServiceIp(cfg: Pick<InitConfig, 'networking'>): string {
   const first = cfg.networking.serviceSubnet.split(',')[0] ?? '';
@@ -78,7 +66,7 @@ export function apiServerAltNames(cfg: InitConfig): AltNames {
     'kubernetes.default.svc',
     `kubernetes.default.svc.${cfg.networking.dnsDomain}`,
   ];
-  const ips = [apiServerServiceIp(cfg), advertiseAddress(cfg)];
+  const ips = [apiServerServiceIp(cfg), advertiseIp(cfg)];
   if (cfg.controlPlaneEndpoint.trim() !== '') {
     const hp = parseHostPort(cfg.controlPlaneEndpoint, '--control-plane-endpoint (controlPlaneEndpoint)');
     (hp.isIp ? ips : dns).push(hp.host);
@@ -91,7 +79,7 @@ export function apiServerAltNames(cfg: InitConfig): AltNames {
 /** etcd/server.crt and etcd/peer.crt: node name, localhost; advertise address, 127.0.0.1, ::1; plus the configured extra SANs. */
 export function etcdAltNames(cfg: InitConfig, which: 'server' | 'peer'): AltNames {
   const dns = [cfg.nodeRegistration.name, 'localhost'];
-  const ips = [advertiseAddress(cfg), '127.0.0.1', '::1'];
+  const ips = [advertiseIp(cfg), '127.0.0.1', '::1'];
   const dropped: string[] = [];
   const local = cfg.etcd.local;
   if (local) appendSans(dns, ips, dropped, which === 'server' ? local.serverCertSANs : local.peerCertSANs);

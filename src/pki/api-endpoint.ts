@@ -61,8 +61,8 @@ export interface EndpointConfig {
   localAPIEndpoint: { advertiseAddress: string; bindPort: number };
 }
 
-/** https://ADVERTISE:PORT: this node's own API server. */
-export function localApiServerUrl(cfg: EndpointConfig): string {
+/** The advertise address, canonical; a user error naming the flag when it is not an IP. */
+export function advertiseIp(cfg: Pick<EndpointConfig, 'localAPIEndpoint'>): string {
   const ip = canonicalIp(cfg.localAPIEndpoint.advertiseAddress);
   if (ip === undefined) {
     throw new UserError(
@@ -71,7 +71,12 @@ export function localApiServerUrl(cfg: EndpointConfig): string {
       'set --apiserver-advertise-address (localAPIEndpoint.advertiseAddress) to an IP address of this node',
     );
   }
-  return `https://${joinHostPort(ip, cfg.localAPIEndpoint.bindPort)}`;
+  return ip;
+}
+
+/** https://ADVERTISE:PORT: this node's own API server. */
+export function localApiServerUrl(cfg: EndpointConfig): string {
+  return `https://${joinHostPort(advertiseIp(cfg), cfg.localAPIEndpoint.bindPort)}`;
 }
 
 /** https://CPE (its port, else the bind port) when controlPlaneEndpoint is set, else the local URL. */
