@@ -73,6 +73,8 @@ export interface WaitDeps {
   intervalMs?: number;
   /** for tests: override the diagnosis */
   diagnose?: (lastDetail?: string) => Promise<string>;
+  /** called as each component turns healthy (the standalone kubelet's switch starts on kube-apiserver) */
+  onHealthy?: (name: string) => void;
 }
 
 export async function waitForKubelet(d: WaitDeps, url = kubeletHealthUrl(d.cfg)): Promise<number> {
@@ -102,6 +104,7 @@ export async function waitForControlPlane(d: WaitDeps, targets: HealthTarget[], 
         diagnose: async (last) => `${t.name} at ${t.url}: ${last ?? 'no answer'}`,
       });
       d.say(`${t.name} is healthy after ${(ms / 1000).toFixed(1)}s`);
+      d.onHealthy?.(t.name);
       return [t.name, ms] as const;
     }),
   );

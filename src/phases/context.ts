@@ -20,4 +20,12 @@ export interface InitContext {
   kube(): Promise<KubeClient>;
   /** values one phase leaves for a later one in the same run (e.g. the token to print) */
   state: Map<string, unknown>;
+  /**
+   * a whole `init` (not one phase, not --dry-run) that runs both kubelet-start and
+   * wait-control-plane: the kubelet starts in standalone mode and wait-control-plane switches
+   * it to kubeadm's files once the API server answers (src/kubelet/standalone.ts)
+   */
+  standaloneKubelet?: boolean;
+  /** a whole `init` run by initSchedule (not one phase, not --dry-run) */
+  wholeInit?: boolean;
 }

@@ -149,3 +149,50 @@ export function flagsOf<C>(tree: readonly Phase<C>[]): string[] {
   for (const p of placePhases(tree)) for (const f of p.phase.flags ?? []) seen.add(f);
   return [...seen];
 }
+
+/**
+ * The order of a whole run when it is not the tree's: stages run one after another; the lanes
+ * of a stage run at the same time, each its top-level phases in order (with their children).
+ */
+export type Schedule = readonly (readonly (readonly string[])[])[];
+
+/** The top-level phase names a schedule leaves out, or names twice: both are mistakes. */
+export function scheduleProblems<C>(tree: readonly Phase<C>[], schedule: Schedule): string[] {
+  const names = schedule.flat(2);
+  const problems = tree.filter((p) => !names.includes(p.name)).map((p) => `phase ${p.name} is not in the schedule`);
+  for (const n of new Set(names)) {
+    if (!tree.some((p) => p.name === n)) problems.push(`the schedule names an unknown phase ${n}`);
+    if (names.filter((m) => m === n).length > 1) problems.push(`the schedule names phase ${n} twice`);
+  }
+  return problems;
+}
+
+/**
+ * Run the selected phases by a schedule: each phase still reports its start and end (and a
+ * parent its children), only the order and overlap change. A failure in one lane lets the
+ * other lanes of its stage finish (nothing is left half-done behind the error), then stops.
+ */
+export async function runScheduled<C>(
+  ctx: C,
+  selected: readonly PlacedPhase<C>[],
+  schedule: Schedule,
+  report: Reporter,
+  now: () => number = () => performance.now(),
+): Promise<PhaseTiming[]> {
+  const byTop = new Map<string, PlacedPhase<C>[]>();
+  for (const p of selected) {
+    const top = p.path.split('/')[0]!;
+    byTop.set(top, [...(byTop.get(top) ?? []), p]);
+  }
+  const unscheduled = [...byTop.keys()].filter((n) => !schedule.flat(2).includes(n));
+  if (unscheduled.length) throw new Error(`bug: phases ${unscheduled.join(', ')} are not in the schedule`);
+  const timings: PhaseTiming[] = [];
+  for (const stage of schedule) {
+    const lanes = stage.map((lane) => lane.flatMap((n) => byTop.get(n) ?? [])).filter((l) => l.length > 0);
+    const results = await Promise.allSettled(lanes.map((lane) => runPhases(ctx, lane, report, now)));
+    for (const r of results) if (r.status === 'fulfilled') timings.push(...r.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  return timings;
+}

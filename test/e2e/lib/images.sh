@@ -40,6 +40,9 @@ add_iptables() { # Debian's nft-backed iptables, its libs and extensions
   add_libs "$root" /usr/sbin/xtables-nft-multi
   mkdir -p "$root/usr/lib/x86_64-linux-gnu"
   cp -a /usr/lib/x86_64-linux-gnu/xtables "$root/usr/lib/x86_64-linux-gnu/"
+  # the extensions' own libraries: libxt_statistic needs libm, and kube-proxy loads it as soon
+  # as a Service has two endpoints (CoreDNS's two pods): without it every sync failed
+  local ext; for ext in "$root"/usr/lib/x86_64-linux-gnu/xtables/*.so; do add_libs "$root" "$ext"; done
   for n in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore \
            iptables-nft iptables-nft-save iptables-nft-restore ip6tables-nft ip6tables-nft-save ip6tables-nft-restore; do
     ln -sf xtables-nft-multi "$root/usr/sbin/$n"
