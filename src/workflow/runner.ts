@@ -152,17 +152,22 @@ export function flagsOf<C>(tree: readonly Phase<C>[]): string[] {
 
 /**
  * The order of a whole run when it is not the tree's: stages run one after another; the lanes
- * of a stage run at the same time, each its top-level phases in order (with their children).
+ * of a stage run at the same time, each its entries in order. An entry is a phase path: a
+ * phase with its children, or one child ("control-plane/apiserver"), whose parent then runs
+ * just before it and whose other children run where the parent's own entry comes later.
  */
 export type Schedule = readonly (readonly (readonly string[])[])[];
 
-/** The top-level phase names a schedule leaves out, or names twice: both are mistakes. */
+const insidePath = (path: string, top: string) => path === top || path.startsWith(`${top}/`);
+
+/** What is wrong with a schedule for a tree: a phase left out, an entry that is no phase, a phase named twice. */
 export function scheduleProblems<C>(tree: readonly Phase<C>[], schedule: Schedule): string[] {
-  const names = schedule.flat(2);
-  const problems = tree.filter((p) => !names.includes(p.name)).map((p) => `phase ${p.name} is not in the schedule`);
-  for (const n of new Set(names)) {
-    if (!tree.some((p) => p.name === n)) problems.push(`the schedule names an unknown phase ${n}`);
-    if (names.filter((m) => m === n).length > 1) problems.push(`the schedule names phase ${n} twice`);
+  const entries = schedule.flat(2);
+  const paths = placePhases(tree).map((p) => p.path);
+  const problems = tree.filter((p) => !entries.some((e) => insidePath(e, p.name))).map((p) => `phase ${p.name} is not in the schedule`);
+  for (const e of new Set(entries)) {
+    if (!paths.includes(e)) problems.push(`the schedule names an unknown phase ${e}`);
+    if (entries.filter((m) => m === e).length > 1) problems.push(`the schedule names phase ${e} twice`);
   }
   return problems;
 }
@@ -179,16 +184,18 @@ export async function runScheduled<C>(
   report: Reporter,
   now: () => number = () => performance.now(),
 ): Promise<PhaseTiming[]> {
-  const byTop = new Map<string, PlacedPhase<C>[]>();
-  for (const p of selected) {
-    const top = p.path.split('/')[0]!;
-    byTop.set(top, [...(byTop.get(top) ?? []), p]);
-  }
-  const unscheduled = [...byTop.keys()].filter((n) => !schedule.flat(2).includes(n));
+  const taken = new Set<string>();
+  const take = (entry: string): PlacedPhase<C>[] => {
+    const out = selected.filter((p) => !taken.has(p.path) && (insidePath(p.path, entry) || insidePath(entry, p.path)));
+    for (const p of out) taken.add(p.path);
+    return out;
+  };
+  const stages = schedule.map((stage) => stage.map((lane) => lane.flatMap(take)));
+  const unscheduled = selected.filter((p) => !taken.has(p.path)).map((p) => p.path);
   if (unscheduled.length) throw new Error(`bug: phases ${unscheduled.join(', ')} are not in the schedule`);
   const timings: PhaseTiming[] = [];
-  for (const stage of schedule) {
-    const lanes = stage.map((lane) => lane.flatMap((n) => byTop.get(n) ?? [])).filter((l) => l.length > 0);
+  for (const stage of stages) {
+    const lanes = stage.filter((l) => l.length > 0);
     const results = await Promise.allSettled(lanes.map((lane) => runPhases(ctx, lane, report, now)));
     for (const r of results) if (r.status === 'fulfilled') timings.push(...r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

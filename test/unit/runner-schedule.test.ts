@@ -55,6 +55,18 @@ test('schedule: --skip-phases still applies; a failure lets the other lane finis
   assert.ok(report.events.some((e) => e.type === 'phaseEnd' && e.path === 'a' && !e.ok));
 });
 
+test('schedule: a child as an entry runs with its parent first; the other children where the parent comes later', async () => {
+  const ctx: Toy = { log: [] };
+  const report = new MemoryReporter();
+  const t2: Phase<Toy>[] = [slow('pre', 0), slow('p', 0, [slow('p1', 0), slow('p2', 0)]), slow('q', 0), slow('post', 0)];
+  await runScheduled(ctx, selectPhases(t2, undefined, []), [[['pre']], [['p/p2', 'q', 'p']], [['post']]], report);
+  assert.deepEqual(ctx.log.filter((l) => l.endsWith('>')), ['pre>', 'p>', 'p2>', 'q>', 'p1>', 'post>']);
+  const starts = report.events.filter((e) => e.type === 'phaseStart').map((e) => (e as { path: string }).path);
+  assert.deepEqual(starts, ['pre', 'p', 'p/p2', 'q', 'p/p1', 'post'], 'each phase starts (and ends) once');
+  assert.equal(report.events.filter((e) => e.type === 'phaseEnd').length, 6);
+  assert.deepEqual(scheduleProblems(t2, [[['pre']], [['p/p2', 'q', 'p']], [['post']]]), []);
+});
+
 const problems: { name: string; schedule: Schedule; want: RegExp }[] = [
   { name: 'a phase left out', schedule: [[['pre', 'a', 'b', 'c']]], want: /post is not in the schedule/ },
   { name: 'a phase twice', schedule: [[['pre', 'a', 'b', 'c', 'post', 'a']]], want: /a twice/ },
@@ -74,6 +86,7 @@ test("init's schedule names each of init's phases once, and keeps kubeadm's depe
     ['preflight', 'certs'],
     ['certs', 'kubeconfig'],
     ['certs', 'etcd'],
+    ['certs', 'control-plane/apiserver'],
     ['kubeconfig', 'control-plane'],
     ['kubelet-start', 'wait-control-plane'],
     ['control-plane', 'wait-control-plane'],

@@ -40,13 +40,14 @@ export const initPhases: readonly Phase<InitContext>[] = [
  * A whole `init`: the same phases, each reporting its start and end, overlapped where they do
  * not depend on each other (docs/fast-init.md, README "The bootstrap"):
  * - the kubelet starts (standalone mode) while the certificates are made;
- * - etcd's manifest is written as soon as its certificates exist, before the kubeconfigs;
+ * - the etcd and kube-apiserver manifests are written as soon as the certificates exist, before
+ *   the kubeconfigs (the other two components read theirs, so they follow them);
  * - once the API server answers, the add-ons (the pod network first) go in while the cluster
  *   objects are written and the kubelet is finalized.
  */
 export const initSchedule: Schedule = [
   [['preflight']],
-  [['kubelet-start'], ['certs', 'etcd', 'kubeconfig', 'control-plane']],
+  [['kubelet-start'], ['certs', 'etcd', 'control-plane/apiserver', 'kubeconfig', 'control-plane']],
   [['wait-control-plane']],
   [['addon'], ['kubelet-finalize', 'upload-config', 'upload-certs', 'mark-control-plane', 'bootstrap-token']],
   [['show-join-command']],
