@@ -33,11 +33,16 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
       report,
       flags,
       state: new Map(),
-      kube: () => (client ??= import('../kube/connect.js').then((m) => m.connect(ctx))),
+      // in a whole init the phases beside wait-control-plane reach the API only once it answers
+      kube: () => (client ??= (ctx.gates?.apiServer.opened ?? Promise.resolve()).then(() => import('../kube/connect.js')).then((m) => m.connect(ctx))),
     };
     const selectedWithConfigSkips = target === undefined ? selectPhases(initPhases, undefined, [...skip, ...cfg.skipPhases]) : selected;
     const runs = (name: string) => selectedWithConfigSkips.some((p) => p.path === name);
     ctx.wholeInit = target === undefined && !host.dryRun;
+    if (ctx.wholeInit && runs('wait-control-plane')) {
+      const { Gate } = await import('../workflow/gate.js');
+      ctx.gates = { apiServer: new Gate('the API server to answer'), kubeletOnKubeadmFiles: new Gate("the kubelet to run on kubeadm's files") };
+    }
     ctx.standaloneKubelet = target === undefined && !host.dryRun && runs('kubelet-start') && runs('wait-control-plane');
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule

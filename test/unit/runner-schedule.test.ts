@@ -91,12 +91,14 @@ test("init's schedule names each of init's phases once, and keeps kubeadm's depe
     ['kubeconfig', 'control-plane'],
     ['kubelet-start', 'wait-control-plane'],
     ['control-plane', 'wait-control-plane'],
-    ['wait-control-plane', 'addon'],
-    ['wait-control-plane', 'upload-config'],
     ['upload-certs', 'mark-control-plane'],
     ['bootstrap-token', 'show-join-command'],
     ['upload-certs', 'show-join-command'],
     ['addon', 'show-join-command'],
   ];
   for (const [a, b] of needs) assert.ok(before(a, b), `${a} runs before ${b}`);
+  // what needs the API server or the switched kubelet waits on wait-control-plane's gates instead
+  for (const n of ['addon', 'kubelet-finalize', 'upload-config', 'mark-control-plane', 'bootstrap-token']) {
+    assert.ok(stageOf(n) === stageOf('wait-control-plane') || before('wait-control-plane', n), n);
+  }
 });

@@ -41,6 +41,12 @@ export const addonPhase: Phase<InitContext> = {
   name: 'addon',
   short: 'Install required addons for passing conformance tests',
   flags: ['config', 'dry-run', 'rootfs', 'kubeconfig-dir', 'kubernetes-version', 'image-repository', 'pod-network-cidr', 'service-cidr', 'service-dns-domain', 'apiserver-advertise-address', 'apiserver-bind-port', 'control-plane-endpoint', 'feature-gates', 'cni'],
+  // in a whole init it runs beside wait-control-plane and starts the moment the API server answers
+  run: async (ctx) => {
+    if (!ctx.gates) return;
+    ctx.report.info('waiting for the API server to answer (wait-control-plane) before applying the add-ons');
+    await ctx.gates.apiServer.opened;
+  },
   children: [
     {
       name: 'cni',

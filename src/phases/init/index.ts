@@ -42,13 +42,13 @@ export const initPhases: readonly Phase<InitContext>[] = [
  * - the kubelet starts (standalone mode) while the certificates are made;
  * - the etcd and kube-apiserver manifests are written as soon as the certificates exist, before
  *   the kubeconfigs (the other two components read theirs, so they follow them);
- * - once the API server answers, the add-ons (the pod network first) go in while the cluster
- *   objects are written and the kubelet is finalized.
+ * - once the API server answers (wait-control-plane opens ctx.gates.apiServer; the phases beside
+ *   it wait for that), the add-ons (the pod network first) go in while the cluster objects are
+ *   written and the kubelet is finalized, and while the other components are still awaited.
  */
 export const initSchedule: Schedule = [
   [['preflight']],
   [['kubelet-start'], ['certs', 'etcd', 'control-plane/apiserver', 'kubeconfig', 'control-plane']],
-  [['wait-control-plane']],
-  [['addon'], ['kubelet-finalize', 'upload-config', 'upload-certs', 'mark-control-plane', 'bootstrap-token']],
+  [['wait-control-plane'], ['addon'], ['kubelet-finalize', 'upload-config', 'upload-certs', 'mark-control-plane', 'bootstrap-token']],
   [['show-join-command']],
 ];

@@ -17,7 +17,9 @@ export const kubeletStartPhase: Phase<InitContext> = {
     await k.stopKubelet(host);
     // the same ignore list preflight used: an ignored Swap check means "let the kubelet run with swap"
     const ignored = ignoredChecks(ctx.cfg.nodeRegistration.ignorePreflightErrors, ctx.flags['ignore-preflight-errors']);
-    const standalone = ctx.standaloneKubelet === true;
+    // standalone needs a service manager to switch the kubelet back; by hand, kubeadm's files only
+    const { hasSystemctl } = await import('../../host/systemd.js');
+    const standalone = ctx.standaloneKubelet === true && (await hasSystemctl(host));
     const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored, standalone });
     for (const f of written.files) report.result('file', `wrote ${f} (0644)`);
     for (const f of written.removed) report.result('file', `removed ${f}, left by an init that stopped before the API server answered`);
