@@ -47,8 +47,8 @@ await build({
   mainFields: ['module', 'main'],
   chunkNames: 'chunk-[hash]',
   // left as packages: large, touch sockets and processes, and load only on paths where they
-  // are a small part of the time (the API server, systemd, crictl)
-  external: ['@kubernetes/client-node', 'execa'],
+  // are a small part of the time (systemd, crictl)
+  external: ['execa'],
   // bundled CommonJS (commander) calls require() for node: builtins
   banner: { js: "import { createRequire as __mkCreateRequire } from 'node:module'; const require = __mkCreateRequire(import.meta.url);" },
   minifyWhitespace: true,

@@ -5,13 +5,18 @@ import type { InitConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { KubeObject } from '../kube/client.js';
-import { flannelObjects } from './flannel.js';
+import { FLANNEL_SUBNET_FILE, flannelObjects } from './flannel.js';
 import { parseManifests } from './render.js';
 
 export interface CniPlan {
   /** what is installed, for the report */
   name: string;
   objects: KubeObject[];
+  /**
+   * the file the network's agent writes on this node once pods can get an address (flannel's
+   * subnet.env: its CNI plugin fails every pod sandbox until then); unknown for a user's manifest
+   */
+  readyFile?: string;
 }
 
 /** undefined with --cni none */
@@ -20,7 +25,7 @@ export async function cniPlan(cfg: Pick<InitConfig, 'cni' | 'networking'>, host:
     case 'none':
       return undefined;
     case 'flannel':
-      return { name: 'flannel', objects: await flannelObjects(cfg) };
+      return { name: 'flannel', objects: await flannelObjects(cfg), readyFile: FLANNEL_SUBNET_FILE };
     case 'file': {
       const text = await host.readText(cfg.cni.path);
       if (text === undefined) throw new UserError('CNI_FILE_MISSING', `--cni ${cfg.cni.path}: no such file`, 'give the path of a pod network manifest (YAML), or --cni flannel / --cni none');

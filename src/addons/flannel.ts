@@ -10,6 +10,9 @@ import { readAddonTemplate } from './template-file.js';
 
 export const FLANNEL_VERSION = 'v0.28.10';
 
+/** flanneld writes it once this node has its subnet; the flannel CNI plugin reads it for every pod */
+export const FLANNEL_SUBNET_FILE = '/run/flannel/subnet.env';
+
 export interface FlannelImages {
   flannelImage: string;
   cniPluginImage: string;

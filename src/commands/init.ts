@@ -8,9 +8,9 @@ import { nodePaths } from '../host/paths.js';
 import type { Io } from '../io.js';
 import type { KubeClient } from '../kube/client.js';
 import type { InitContext } from '../phases/context.js';
-import { initPhases } from '../phases/init/index.js';
+import { initPhases, initSchedule } from '../phases/init/index.js';
 import { reporterFor } from '../report/for-io.js';
-import { runPhases, selectPhases, PhaseFailedError } from '../workflow/runner.js';
+import { runPhases, runScheduled, selectPhases, PhaseFailedError } from '../workflow/runner.js';
 import { printDryRunActions } from '../report/dry-run.js';
 
 export async function runInit(io: Io, target: string | undefined, flags: FlagValues): Promise<void> {
@@ -33,11 +33,21 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
       report,
       flags,
       state: new Map(),
-      kube: () => (client ??= import('../kube/connect.js').then((m) => m.connect(ctx))),
+      // in a whole init the phases beside wait-control-plane reach the API only once it answers
+      kube: () => (client ??= (ctx.gates?.apiServer.opened ?? Promise.resolve()).then(() => import('../kube/connect.js')).then((m) => m.connect(ctx))),
     };
     const selectedWithConfigSkips = target === undefined ? selectPhases(initPhases, undefined, [...skip, ...cfg.skipPhases]) : selected;
+    const runs = (name: string) => selectedWithConfigSkips.some((p) => p.path === name);
+    ctx.wholeInit = target === undefined && !host.dryRun;
+    if (ctx.wholeInit && runs('wait-control-plane')) {
+      const { Gate } = await import('../workflow/gate.js');
+      ctx.gates = { apiServer: new Gate('the API server to answer'), kubeletOnKubeadmFiles: new Gate("the kubelet to run on kubeadm's files") };
+    }
+    ctx.standaloneKubelet = target === undefined && !host.dryRun && runs('kubelet-start') && runs('wait-control-plane');
     try {
-      await runPhases(ctx, selectedWithConfigSkips, report);
+      // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule
+      if (ctx.wholeInit) await runScheduled(ctx, selectedWithConfigSkips, initSchedule, report);
+      else await runPhases(ctx, selectedWithConfigSkips, report);
     } catch (e) {
       if (e instanceof PhaseFailedError && target === undefined && !host.dryRun && host.actions.some((a) => a.kind !== 'run')) {
         report.warn(`init stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run init again (it reuses what is valid), or run "mini-kubeadm reset" to undo everything.`);

@@ -16,6 +16,8 @@ export interface Paths {
   kubeletConfigFile: string;
   kubeletFlagsEnvFile: string;
   kubeletInstanceConfigFile: string;
+  /** the transient standalone-mode kubelet config of a full init (mini-kubeadm's own; removed once the API server answers) */
+  kubeletBootstrapConfigFile: string;
   kubeletClientCurrentPem: string;
   /** /var/lib/etcd unless configured */
   etcdDataDir: string;
@@ -52,6 +54,7 @@ export function nodePaths(opts: { certificatesDir: string; kubeconfigDir: string
     kubeletConfigFile: `${kubeletDir}/config.yaml`,
     kubeletFlagsEnvFile: `${kubeletDir}/kubeadm-flags.env`,
     kubeletInstanceConfigFile: `${kubeletDir}/instance-config.yaml`,
+    kubeletBootstrapConfigFile: `${kubeletDir}/mini-kubeadm-bootstrap.yaml`,
     kubeletClientCurrentPem: `${kubeletDir}/pki/kubelet-client-current.pem`,
     etcdDataDir: opts.etcdDataDir ?? DEFAULT_ETCD_DATA_DIR,
     cniConfDir: '/etc/cni/net.d',

@@ -62,7 +62,9 @@ export class RealHost implements Host {
   async writeFile(p: string, data: string | Buffer, mode: number): Promise<void> {
     const real = this.resolve(p);
     await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o755 });
-    const tmp = `${real}.tmp-${randomBytes(4).toString('hex')}`;
+    // a hidden name: the kubelet reads every other file in /etc/kubernetes/manifests as a static
+    // pod, and a half-written or vanishing one costs a pod with another UID and a ~10 s restart
+    const tmp = path.join(path.dirname(real), `.${path.basename(real)}.tmp-${randomBytes(4).toString('hex')}`);
     try {
       await fs.writeFile(tmp, data, { mode, flag: 'wx' });
       await fs.chmod(tmp, mode); // the umask must not loosen or tighten kubeadm's modes

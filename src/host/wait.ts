@@ -18,6 +18,14 @@ export interface WaitSpec {
   intervalMs?: number;
   /** called once on timeout, with the last thing the probe saw; its text becomes the error's hint */
   diagnose?: (lastDetail: string | undefined) => Promise<string>;
+  /**
+   * asked when the deadline passes: a reason to keep waiting (the thing is slow but visibly
+   * progressing, e.g. a healthy kubelet still starting a static pod), or undefined to fail.
+   * A wait with this hook never fails on its deadline alone: each reason buys another timeoutMs.
+   */
+  extend?: (lastDetail: string | undefined) => Promise<string | undefined>;
+  /** told each time `extend` gave a reason, with that reason */
+  onExtend?: (reason: string) => void;
   /** cut the wait short (another wait failed, the user pressed ^C) */
   signal?: AbortSignal;
   /** for tests: the clock */
@@ -40,7 +48,7 @@ export async function waitFor(spec: WaitSpec): Promise<number> {
   const now = spec.now ?? (() => Date.now());
   const interval = spec.intervalMs ?? 300;
   const start = now();
-  const deadline = start + spec.timeoutMs;
+  let deadline = start + spec.timeoutMs;
   let last: string | undefined;
   for (;;) {
     try {
@@ -52,7 +60,15 @@ export async function waitFor(spec: WaitSpec): Promise<number> {
       last = e instanceof Error ? e.message : String(e);
     }
     if (spec.signal?.aborted) break;
-    const left = deadline - now();
+    let left = deadline - now();
+    if (left <= 0 && spec.extend) {
+      const reason = await spec.extend(last).catch(() => undefined);
+      if (reason !== undefined) {
+        spec.onExtend?.(reason);
+        deadline = now() + spec.timeoutMs;
+        left = spec.timeoutMs;
+      }
+    }
     if (left <= 0) break;
     await sleep(Math.min(interval, left), spec.signal);
   }

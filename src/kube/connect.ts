@@ -13,7 +13,7 @@ import { hostPort } from './objects/endpoint.js';
 export interface ConnectInput {
   cfg: Pick<InitConfig, 'localAPIEndpoint' | 'timeouts'>;
   paths: Pick<Paths, 'kubeconfig'>;
-  host: Pick<Host, 'dryRun' | 'readText'>;
+  host: Pick<Host, 'dryRun' | 'readText' | 'readFile'>;
 }
 
 export const CLUSTER_ADMINS_BINDING: KubeObject = {
@@ -34,7 +34,7 @@ export async function connect(ctx: ConnectInput): Promise<KubeClient> {
   const open = async (path: string) => {
     const text = await ctx.host.readText(path);
     if (text === undefined) return undefined;
-    return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server, callTimeoutMs: ctx.cfg.timeouts.kubernetesAPICallMs });
+    return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server, callTimeoutMs: ctx.cfg.timeouts.kubernetesAPICallMs, readFile: (p) => ctx.host.readFile(p) });
   };
   const admin = await open(adminPath);
   if (!admin) throw new HostError('NO_ADMIN_KUBECONFIG', `${adminPath} does not exist, so the API server cannot be reached as an administrator`, 'run "mini-kubeadm init phase kubeconfig admin" first');

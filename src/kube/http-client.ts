@@ -1,7 +1,7 @@
-// The KubeClient that talks to a real API server. @kubernetes/client-node reads the
-// kubeconfig and turns its credentials into TLS options; requests are plain JSON over
-// node:https, because server-side apply must send objects exactly as built (client-node's
-// typed serializer drops fields its models do not know, e.g. in a user's CNI manifest).
+// The KubeClient that talks to a real API server. kubeconfig-tls.ts turns the kubeconfig's
+// credentials into TLS options; requests are plain JSON over node:https, because server-side
+// apply must send objects exactly as built (a typed client's serializer drops fields its models
+// do not know, e.g. in a user's CNI manifest).
 
 import https from 'node:https';
 import { HostError } from '../errors.js';
@@ -17,6 +17,8 @@ export interface HttpClientOptions {
   server?: string;
   /** deadline of each call, retries included (timeouts.kubernetesAPICall) */
   callTimeoutMs: number;
+  /** reads a credential file the kubeconfig names by path (the node's Host) */
+  readFile?: (path: string) => Promise<Buffer | undefined>;
 }
 
 interface Answer {
@@ -28,18 +30,15 @@ interface Answer {
 const ATTEMPT_MS = 30_000;
 
 export async function httpKubeClient(opts: HttpClientOptions): Promise<HttpKubeClient> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
+  const { kubeconfigTarget, KubeconfigProblem } = await import('./kubeconfig-tls.js');
+  let target: Awaited<ReturnType<typeof kubeconfigTarget>>;
   try {
-    kc.loadFromString(opts.kubeconfig);
+    target = await kubeconfigTarget(opts.kubeconfig, opts.kubeconfigPath, opts.readFile);
   } catch (e) {
-    throw new HostError('KUBECONFIG_INVALID', `${opts.kubeconfigPath} is not a valid kubeconfig: ${(e as Error).message}`, `run "mini-kubeadm init phase kubeconfig" to write it again`);
+    if (!(e instanceof KubeconfigProblem)) throw e;
+    throw new HostError('KUBECONFIG_INVALID', `${opts.kubeconfigPath} is not a usable kubeconfig: ${e.message}`, `run "mini-kubeadm init phase kubeconfig" to write it again`);
   }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new HostError('KUBECONFIG_INVALID', `${opts.kubeconfigPath} names no current cluster`, `run "mini-kubeadm init phase kubeconfig" to write it again`);
-  const tls: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(tls);
-  return new HttpKubeClient(opts.kubeconfigPath, opts.server ?? cluster.server, tls, opts.callTimeoutMs);
+  return new HttpKubeClient(opts.kubeconfigPath, opts.server ?? target.server, target.tls, opts.callTimeoutMs);
 }
 
 export class HttpKubeClient implements KubeClient {

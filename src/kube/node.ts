@@ -7,8 +7,15 @@ import { waitFor } from './wait.js';
 
 export const nodeRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Node', name });
 
-export async function waitForNode(client: KubeClient, name: string, timeoutMs: number): Promise<KubeObject> {
+/** keeps a wait going past its deadline while the reason it gives holds (see waitFor's extend) */
+export interface KeepWaiting {
+  extend: () => Promise<string | undefined>;
+  onExtend: (reason: string) => void;
+}
+
+export async function waitForNode(client: KubeClient, name: string, timeoutMs: number, keep?: KeepWaiting): Promise<KubeObject> {
   return waitFor({
+    ...keep,
     what: `Node "${name}" to be registered by its kubelet`,
     timeoutMs,
     probe: async () => {
@@ -28,9 +35,9 @@ export async function waitForNode(client: KubeClient, name: string, timeoutMs: n
 }
 
 /** patch built from the current Node; retried when someone else changed it in between (409) */
-export async function patchNode(client: KubeClient, name: string, timeoutMs: number, build: (n: KubeObject) => Record<string, unknown> | undefined): Promise<'patched' | 'unchanged'> {
+export async function patchNode(client: KubeClient, name: string, timeoutMs: number, build: (n: KubeObject) => Record<string, unknown> | undefined, keep?: KeepWaiting): Promise<'patched' | 'unchanged'> {
   for (let attempt = 0; ; attempt++) {
-    const node = await waitForNode(client, name, timeoutMs);
+    const node = await waitForNode(client, name, timeoutMs, keep);
     const patch = build(node);
     if (!patch) return 'unchanged';
     try {

@@ -8,7 +8,7 @@ import { TimeoutError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { Paths } from '../host/paths.js';
 import { waitFor } from '../host/wait.js';
-import { diagnoseControlPlane } from './diagnose.js';
+import { diagnoseControlPlane, staticPodHealth } from './diagnose.js';
 import { probeHealth, type ProbeTls } from './http-probe.js';
 
 export interface HealthTarget {
@@ -73,6 +73,51 @@ export interface WaitDeps {
   intervalMs?: number;
   /** for tests: override the diagnosis */
   diagnose?: (lastDetail?: string) => Promise<string>;
+  /** for tests: override the reason to keep waiting past the deadline */
+  extend?: () => Promise<string | undefined>;
+  /** called as each component turns healthy (the standalone kubelet's switch starts on kube-apiserver) */
+  onHealthy?: (name: string) => void;
+}
+
+/** A reason to keep waiting on something the kubelet does (it answers its health check), or undefined. */
+export async function kubeletStillWorking(cfg: InitConfig): Promise<string | undefined> {
+  const url = kubeletHealthUrl(cfg);
+  const h = await probeHealth(url);
+  return h.ok ? `the kubelet is healthy (${url})` : undefined;
+}
+
+/**
+ * Why a component that is not healthy yet may still become so: the kubelet is healthy and the
+ * component's static pod is on its way (not started yet, being created, or running without a
+ * restart). undefined, so the wait fails with its diagnosis, once the kubelet stops answering
+ * or any static pod crash-loops (kubeadm's static pods carry liveness probes, so one that runs
+ * but never turns healthy is restarted and so counted).
+ */
+export async function staticPodProgress(d: Pick<WaitDeps, 'host' | 'cfg' | 'paths'>, component: string): Promise<string | undefined> {
+  const kubelet = await kubeletStillWorking(d.cfg);
+  if (!kubelet || !(await d.host.which('crictl'))) return undefined;
+  const pods = await staticPodHealth(d.host, d.cfg, d.paths);
+  if (pods.some((p) => p.state === 'restarting' || p.state === 'exited')) return undefined;
+  const mine = pods.find((p) => p.component === component);
+  if (!mine) return undefined;
+  switch (mine.state) {
+    case 'missing':
+      return mine.manifest ? `${kubelet} and has not started ${component} yet` : undefined;
+    case 'no-container':
+      return `${kubelet} and is creating ${component}'s container (pulling its image?)`;
+    case 'running':
+      return `${kubelet}; ${component} runs without a restart and is still starting`;
+    default:
+      return undefined;
+  }
+}
+
+/** The Node registration wait goes on past its deadline while the kubelet that registers it is healthy. */
+export function nodeRegistrationWait(cfg: InitConfig, node: string, say: (m: string) => void) {
+  return {
+    extend: () => kubeletStillWorking(cfg),
+    onExtend: (why: string) => say(`still waiting for the kubelet to register Node ${node}: ${why}`),
+  };
 }
 
 export async function waitForKubelet(d: WaitDeps, url = kubeletHealthUrl(d.cfg)): Promise<number> {
@@ -90,7 +135,7 @@ export async function waitForKubelet(d: WaitDeps, url = kubeletHealthUrl(d.cfg))
 /** Poll every target at once; one TimeoutError naming each unhealthy component, with one diagnosis. */
 export async function waitForControlPlane(d: WaitDeps, targets: HealthTarget[], tls: ProbeTls = {}): Promise<Map<string, number>> {
   const timeoutMs = d.cfg.timeouts.controlPlaneComponentHealthCheckMs;
-  d.say(`waiting for the kubelet to start the control plane static pods (${targets.map((t) => t.name).join(', ')}); this can take up to ${Math.round(timeoutMs / 1000)}s`);
+  d.say(`waiting for the kubelet to start the control plane static pods (${targets.map((t) => t.name).join(', ')}); after ${Math.round(timeoutMs / 1000)}s the wait goes on only while the kubelet is healthy and the pods are on their way`);
   const results = await Promise.allSettled(
     targets.map(async (t) => {
       d.say(`checking ${t.name} at ${t.url}`);
@@ -100,8 +145,12 @@ export async function waitForControlPlane(d: WaitDeps, targets: HealthTarget[], 
         timeoutMs,
         intervalMs: d.intervalMs ?? 250,
         diagnose: async (last) => `${t.name} at ${t.url}: ${last ?? 'no answer'}`,
+        // a slow but healthy kubelet is waited for; a dead kubelet or a crash loop is not
+        extend: d.extend ?? (() => staticPodProgress(d, t.name)),
+        onExtend: (why) => d.say(`still waiting for ${t.name} after ${Math.round(timeoutMs / 1000)}s more: ${why}`),
       });
       d.say(`${t.name} is healthy after ${(ms / 1000).toFixed(1)}s`);
+      d.onHealthy?.(t.name);
       return [t.name, ms] as const;
     }),
   );

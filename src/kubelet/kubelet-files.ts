@@ -11,9 +11,12 @@ import { ignoreSet } from '../preflight/ignore.js';
 import { kubeadmFlagsEnv } from './flags-env.js';
 import { instanceConfigText, kubeletConfiguration, renderKubeletConfiguration } from './kubelet-config.js';
 import { decideForNode, observeNode, type NodeDecisions } from './node-decisions.js';
+import { bootstrapKubeletConfig, standaloneFlagsEnv } from './standalone.js';
 
 export interface WrittenKubeletFiles {
   files: string[];
+  /** a bootstrap config left by a full init that stopped before its switch, now removed */
+  removed: string[];
   decisions: NodeDecisions;
   /** kubeadm-style warnings about user values that differ from the recommended ones */
   warnings: string[];
@@ -23,7 +26,7 @@ export async function writeKubeletFiles(
   host: Host,
   cfg: InitConfig,
   paths: Paths,
-  opts: { hostname?: string; ignored?: ReadonlySet<string> } = {},
+  opts: { hostname?: string; ignored?: ReadonlySet<string>; standalone?: boolean } = {},
 ): Promise<WrittenKubeletFiles> {
   const facts = nodeFacts(cfg.kubernetesVersion.minor);
   const [seen, resolved] = await Promise.all([observeNode(host, cfg), systemd.isActive(host, 'systemd-resolved')]);
@@ -32,7 +35,17 @@ export async function writeKubeletFiles(
 
   await host.mkdir(paths.kubeletDir, 0o700);
   const files: string[] = [];
-  await host.writeFile(paths.kubeletFlagsEnvFile, kubeadmFlagsEnv(cfg, facts, opts.hostname ?? osHostname()), 0o644);
+  const removed: string[] = [];
+  const flagsEnv = kubeadmFlagsEnv(cfg, facts, opts.hostname ?? osHostname());
+  if (opts.standalone) {
+    // the bootstrap config first: the flags file names it
+    await host.writeFile(paths.kubeletBootstrapConfigFile, await renderKubeletConfiguration(bootstrapKubeletConfig(doc)), 0o644);
+    files.push(paths.kubeletBootstrapConfigFile);
+  } else if (await host.exists(paths.kubeletBootstrapConfigFile)) {
+    await host.remove(paths.kubeletBootstrapConfigFile);
+    removed.push(paths.kubeletBootstrapConfigFile);
+  }
+  await host.writeFile(paths.kubeletFlagsEnvFile, opts.standalone ? standaloneFlagsEnv(flagsEnv, paths) : flagsEnv, 0o644);
   files.push(paths.kubeletFlagsEnvFile);
   if (facts.instanceConfig) {
     await host.writeFile(paths.kubeletInstanceConfigFile, instanceConfigText(cfg.nodeRegistration.criSocket), 0o644);
@@ -40,7 +53,20 @@ export async function writeKubeletFiles(
   }
   await host.writeFile(paths.kubeletConfigFile, await renderKubeletConfiguration(doc), 0o644);
   files.push(paths.kubeletConfigFile);
-  return { files, decisions, warnings };
+  return { files, removed, decisions, warnings };
+}
+
+/**
+ * The end of the standalone bootstrap: kubeadm's own kubeadm-flags.env (byte-identical to what
+ * kubelet-start writes alone), the bootstrap config removed, the kubelet restarted in its
+ * normal mode. Static-pod UIDs depend on the manifest and the node name only, so the kubelet
+ * adopts the running containers.
+ */
+export async function leaveStandalone(host: Host, cfg: InitConfig, paths: Paths, hostname = osHostname()): Promise<KubeletServiceOutcome> {
+  const facts = nodeFacts(cfg.kubernetesVersion.minor);
+  await host.writeFile(paths.kubeletFlagsEnvFile, kubeadmFlagsEnv(cfg, facts, hostname), 0o644);
+  await host.remove(paths.kubeletBootstrapConfigFile);
+  return restartKubelet(host, paths);
 }
 
 export type KubeletServiceOutcome =

@@ -53,8 +53,17 @@ export async function observeNode(host: Host, cfg: InitConfig): Promise<NodeObse
   };
 }
 
+/** one answer per host and run: preflight and kubelet-start both ask, and the 90 MB binary takes a while to start */
+const askedVersions = new WeakMap<Host, Promise<{ minor: number; text: string } | undefined>>();
+
 /** `kubelet --version` -> "Kubernetes v1.37.2", or undefined when there is no kubelet to ask. */
-export async function kubeletVersion(host: Host): Promise<{ minor: number; text: string } | undefined> {
+export function kubeletVersion(host: Host): Promise<{ minor: number; text: string } | undefined> {
+  let answer = askedVersions.get(host);
+  if (!answer) askedVersions.set(host, (answer = askKubeletVersion(host)));
+  return answer;
+}
+
+async function askKubeletVersion(host: Host): Promise<{ minor: number; text: string } | undefined> {
   if (!(await host.which('kubelet'))) return undefined;
   try {
     const r = await host.run('kubelet', ['--version'], { timeoutMs: 15_000 });

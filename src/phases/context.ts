@@ -7,6 +7,15 @@ import type { Paths } from '../host/paths.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Reporter } from '../report/reporter.js';
 import type { FlagValues } from '../config/flags.js';
+import type { Gate } from '../workflow/gate.js';
+
+/** what wait-control-plane tells the phases that overlap it in a whole init */
+export interface InitGates {
+  /** the API server answers: the add-ons and cluster objects can go in */
+  apiServer: Gate;
+  /** the kubelet runs on kubeadm's files (left standalone mode): kubelet-finalize can work on them */
+  kubeletOnKubeadmFiles: Gate;
+}
 
 export interface InitContext {
   cfg: InitConfig;
@@ -20,4 +29,14 @@ export interface InitContext {
   kube(): Promise<KubeClient>;
   /** values one phase leaves for a later one in the same run (e.g. the token to print) */
   state: Map<string, unknown>;
+  /**
+   * a whole `init` (not one phase, not --dry-run) that runs both kubelet-start and
+   * wait-control-plane: the kubelet starts in standalone mode and wait-control-plane switches
+   * it to kubeadm's files once the API server answers (src/kubelet/standalone.ts)
+   */
+  standaloneKubelet?: boolean;
+  /** a whole `init` run by initSchedule (not one phase, not --dry-run) */
+  wholeInit?: boolean;
+  /** in a whole init that runs wait-control-plane: the signals it gives the phases beside it */
+  gates?: InitGates;
 }

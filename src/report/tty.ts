@@ -1,4 +1,5 @@
-// A terminal: one ora spinner per running phase, then a tick (or a cross) and its duration.
+// A terminal: one ora spinner for whatever runs (a whole init overlaps phases, so it names every
+// running phase), and for each phase that ends a line with a tick (or a cross) and its duration.
 
 import chalk, { Chalk } from 'chalk';
 import ora, { type Ora } from 'ora';
@@ -6,7 +7,9 @@ import type { PhaseRef, Reporter, ReporterOptions, ResultKind } from './reporter
 import { formatDuration } from './reporter.js';
 
 export class TtyReporter implements Reporter {
-  private readonly spinners = new Map<string, Ora>();
+  /** the running phases, in start order: path -> spinner text */
+  private readonly running = new Map<string, string>();
+  private spinner: Ora | undefined;
   private readonly c: typeof chalk;
 
   constructor(private readonly opts: Pick<ReporterOptions, 'stdout' | 'stderr' | 'color'>) {
@@ -14,30 +17,41 @@ export class TtyReporter implements Reporter {
   }
 
   private above(line: string): void {
-    // keep a running spinner intact: stop, write, restart
-    const running = [...this.spinners.values()].at(-1);
-    if (running) {
-      running.clear();
+    // keep the spinner intact: clear it, write, draw it again
+    if (this.spinner) {
+      this.spinner.clear();
       this.opts.stderr.write(`${line}\n`);
-      running.render();
+      this.spinner.render();
     } else {
       this.opts.stderr.write(`${line}\n`);
     }
   }
 
+  private refresh(): void {
+    if (this.running.size === 0) {
+      this.spinner?.stop();
+      this.spinner = undefined;
+      return;
+    }
+    const text = [...this.running.values()].join(this.c.dim('  |  '));
+    if (this.spinner) this.spinner.text = text;
+    else this.spinner = ora({ text, stream: this.opts.stderr as NodeJS.WriteStream, color: 'cyan' }).start();
+  }
+
   phaseStart(phase: PhaseRef): void {
-    const s = ora({ text: `${this.c.bold(phase.path)} ${this.c.dim(phase.short)}`, stream: this.opts.stderr as NodeJS.WriteStream, color: 'cyan' });
-    this.spinners.set(phase.path, s.start());
+    // one phase alone shows its description; overlapping ones only their names
+    this.running.set(phase.path, `${this.c.bold(phase.path)} ${this.c.dim(phase.short)}`);
+    if (this.running.size > 1) for (const p of this.running.keys()) this.running.set(p, this.c.bold(p));
+    this.refresh();
   }
 
   phaseEnd(phase: PhaseRef, o: { ok: boolean; durationMs: number; skipped?: string }): void {
-    const s = this.spinners.get(phase.path);
-    this.spinners.delete(phase.path);
+    if (!this.running.delete(phase.path)) return;
     const text = `${this.c.bold(phase.path)} ${this.c.dim(formatDuration(o.durationMs))}`;
-    if (!s) return;
-    if (o.skipped) s.info(`${text} ${this.c.dim(`skipped (${o.skipped})`)}`);
-    else if (o.ok) s.succeed(text);
-    else s.fail(text);
+    if (o.skipped) this.above(`${this.c.blue('i')} ${text} ${this.c.dim(`skipped (${o.skipped})`)}`);
+    else if (o.ok) this.above(`${this.c.green('✔')} ${text}`);
+    else this.above(`${this.c.red('✖')} ${text}`);
+    this.refresh();
   }
 
   info(message: string): void {
@@ -58,7 +72,8 @@ export class TtyReporter implements Reporter {
   }
 
   close(): void {
-    for (const s of this.spinners.values()) s.stop();
-    this.spinners.clear();
+    this.spinner?.stop();
+    this.spinner = undefined;
+    this.running.clear();
   }
 }

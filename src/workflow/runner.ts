@@ -93,20 +93,35 @@ export async function runPhases<C>(
 ): Promise<PhaseTiming[]> {
   const timings: PhaseTiming[] = [];
   const open: { placed: PlacedPhase<C>; start: number }[] = [];
+  // parents whose children a schedule split: they end after the last of them, wherever it runs
+  const deferred: { placed: PlacedPhase<C>; start: number }[] = [];
   const selectedPaths = new Set(selected.map((p) => p.path));
   const ref = (p: PlacedPhase<C>) => ({ path: p.path, short: p.phase.short });
+  const childrenAfter = (path: string, i: number) => selected.slice(i).some((p) => p.path.startsWith(`${path}/`));
+  const end = (o: { placed: PlacedPhase<C>; start: number }) => {
+    const durationMs = now() - o.start;
+    timings.push({ path: o.placed.path, durationMs });
+    report.phaseEnd(ref(o.placed), { ok: true, durationMs });
+  };
 
-  const closeUntil = (depth: number) => {
+  /** close the open parents at `depth` or deeper; `next` is the index of the phase about to run */
+  const closeUntil = (depth: number, next: number) => {
     while (open.length && open[open.length - 1]!.placed.depth >= depth) {
-      const { placed, start } = open.pop()!;
-      const durationMs = now() - start;
-      timings.push({ path: placed.path, durationMs });
-      report.phaseEnd(ref(placed), { ok: true, durationMs });
+      const o = open.pop()!;
+      if (childrenAfter(o.placed.path, next)) deferred.push(o);
+      else end(o);
+    }
+    for (const d of [...deferred]) {
+      const inside = (p: PlacedPhase<C>) => p.path.startsWith(`${d.placed.path}/`);
+      if (!childrenAfter(d.placed.path, next) && !open.some((o) => inside(o.placed))) {
+        deferred.splice(deferred.indexOf(d), 1);
+        end(d);
+      }
     }
   };
 
-  for (const placed of selected) {
-    closeUntil(placed.depth);
+  for (const [i, placed] of selected.entries()) {
+    closeUntil(placed.depth, i);
     if (placed.parent && skippedAncestor(placed, ctx)) continue;
     const reason = placed.phase.skipReason?.(ctx);
     const hasSelectedChildren = placed.phase.children?.some((c) => selectedPaths.has(`${placed.path}/${c.name}`));
@@ -124,7 +139,7 @@ export async function runPhases<C>(
     } catch (e) {
       const durationMs = now() - start;
       report.phaseEnd(ref(placed), { ok: false, durationMs });
-      for (const o of open.reverse()) report.phaseEnd(ref(o.placed), { ok: false, durationMs: now() - o.start });
+      for (const o of [...open.reverse(), ...deferred.reverse()]) report.phaseEnd(ref(o.placed), { ok: false, durationMs: now() - o.start });
       throw e instanceof PhaseFailedError ? e : new PhaseFailedError(placed.path, e);
     }
     if (hasSelectedChildren) open.push({ placed, start });
@@ -134,7 +149,7 @@ export async function runPhases<C>(
       report.phaseEnd(ref(placed), { ok: true, durationMs });
     }
   }
-  closeUntil(0);
+  closeUntil(0, selected.length);
   return timings;
 }
 
@@ -148,4 +163,59 @@ export function flagsOf<C>(tree: readonly Phase<C>[]): string[] {
   const seen = new Set<string>();
   for (const p of placePhases(tree)) for (const f of p.phase.flags ?? []) seen.add(f);
   return [...seen];
+}
+
+/**
+ * The order of a whole run when it is not the tree's: stages run one after another; the lanes
+ * of a stage run at the same time, each its entries in order. An entry is a phase path: a
+ * phase with its children, or one child ("control-plane/apiserver"), whose parent then starts
+ * just before it, whose other children run where the parent's own entry comes later, and
+ * whose end is reported after the last of them.
+ */
+export type Schedule = readonly (readonly (readonly string[])[])[];
+
+const insidePath = (path: string, top: string) => path === top || path.startsWith(`${top}/`);
+
+/** What is wrong with a schedule for a tree: a phase left out, an entry that is no phase, a phase named twice. */
+export function scheduleProblems<C>(tree: readonly Phase<C>[], schedule: Schedule): string[] {
+  const entries = schedule.flat(2);
+  const paths = placePhases(tree).map((p) => p.path);
+  const problems = tree.filter((p) => !entries.some((e) => insidePath(e, p.name))).map((p) => `phase ${p.name} is not in the schedule`);
+  for (const e of new Set(entries)) {
+    if (!paths.includes(e)) problems.push(`the schedule names an unknown phase ${e}`);
+    if (entries.filter((m) => m === e).length > 1) problems.push(`the schedule names phase ${e} twice`);
+  }
+  return problems;
+}
+
+/**
+ * Run the selected phases by a schedule: each phase still reports its start and end (and a
+ * parent its children), only the order and overlap change. A failure in one lane lets the
+ * other lanes of its stage finish (nothing is left half-done behind the error), then stops.
+ */
+export async function runScheduled<C>(
+  ctx: C,
+  selected: readonly PlacedPhase<C>[],
+  schedule: Schedule,
+  report: Reporter,
+  now: () => number = () => performance.now(),
+): Promise<PhaseTiming[]> {
+  const taken = new Set<string>();
+  const take = (entry: string): PlacedPhase<C>[] => {
+    const out = selected.filter((p) => !taken.has(p.path) && (insidePath(p.path, entry) || insidePath(entry, p.path)));
+    for (const p of out) taken.add(p.path);
+    return out;
+  };
+  const stages = schedule.map((stage) => stage.map((lane) => lane.flatMap(take)));
+  const unscheduled = selected.filter((p) => !taken.has(p.path)).map((p) => p.path);
+  if (unscheduled.length) throw new Error(`bug: phases ${unscheduled.join(', ')} are not in the schedule`);
+  const timings: PhaseTiming[] = [];
+  for (const stage of stages) {
+    const lanes = stage.filter((l) => l.length > 0);
+    const results = await Promise.allSettled(lanes.map((lane) => runPhases(ctx, lane, report, now)));
+    for (const r of results) if (r.status === 'fulfilled') timings.push(...r.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  return timings;
 }

@@ -8,7 +8,9 @@
 #                and kube-dns (10.96.0.10) answers for kubernetes.default
 #   floor        the kube-apiserver container's startedAt (crictl inspect) -> its first
 #                healthy /readyz in the same run: what no bootstrap tool can shave off
-# Prints medians per tool, then exactly two ratio lines (n/a when mini-kubeadm cannot run).
+#   peak-mem     the init process's peak resident memory (GNU time's %M in the node: the
+#                largest of the tool and the commands it waited for)
+# Prints medians per tool (peak memory: the largest run), then exactly two ratio lines (n/a when mini-kubeadm cannot run).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
 RUNS=${BENCH_RUNS:-3}
@@ -33,7 +35,8 @@ one_run() { # TOOL RUN -> appends "api all floor" to $OUT/TOOL.times
   nx sh -c 'while [ "$(curl -sk --max-time 1 https://'"${LAB_NODE_IP:-172.31.0.2}"':6443/readyz)" != ok ]; do sleep 0.2; done; date +%s.%N' > "$d/api-healthy" 2>/dev/null &
   local poller=$!
   t0=$(now)
-  nx sh -c "$(tool_cmd init)" > "$d/init.out" 2>&1 || rc=$?
+  nx sh -c "/usr/bin/time -f %M -o /root/init-peak-kb $(tool_cmd init)" > "$d/init.out" 2>&1 || rc=$?
+  local peak; peak=$(awk 'END{printf "%.0f", $1/1024}' "$(node_state_dir)/root/init-peak-kb" 2>/dev/null || echo "?")
   tinit=$(since "$t0")
   if [[ $rc != 0 ]]; then log "$tool run $i: init failed (exit $rc), see $d/init.out"; kill "$poller" 2>/dev/null; node_down 2>/dev/null; return 1; fi
   kc get ns kube-flannel >/dev/null 2>&1 || render_flannel | bash "$NODE_SH" exec -- kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f - >"$d/flannel.out" 2>&1
@@ -48,10 +51,10 @@ one_run() { # TOOL RUN -> appends "api all floor" to $OUT/TOOL.times
   if [[ -n $started && $started != null ]]; then
     s=$(date -d "$started" +%s.%N); floor=$(awk -v a="$api_abs" -v b="$s" 'BEGIN{printf "%.1f", a-b}')
   fi
-  log "$tool run $i: init exit at ${tinit}s, api-healthy ${api}s, all-ready ${tall:-timeout}s, floor ${floor:-?}s"
+  log "$tool run $i: init exit at ${tinit}s, api-healthy ${api}s, all-ready ${tall:-timeout}s, floor ${floor:-?}s, peak memory ${peak}MB"
   node_down 2>/dev/null
   [[ -n $tall && -n $floor ]] || return 1
-  echo "$api $tall $floor" >> "$OUT/$tool.times"
+  echo "$api $tall $floor $peak" >> "$OUT/$tool.times"
 }
 
 ensure_deps >&2
@@ -66,15 +69,16 @@ for i in $(seq "$RUNS"); do
   for tool in "${avail[@]}"; do one_run "$tool" "$i" || log "$tool run $i did not complete"; done
 done
 
-declare -A MA MR MF N
-printf '%-14s %5s %16s %15s %10s\n' tool runs api-healthy[s] all-ready[s] floor[s]
+declare -A MA MR MF MM N
+printf '%-14s %5s %16s %15s %10s %14s\n' tool runs api-healthy[s] all-ready[s] floor[s] peak-mem[MB]
 for tool in $TOOLS; do
   f=$OUT/$tool.times
   N[$tool]=$( [[ -f $f ]] && wc -l < "$f" || echo 0)
   MA[$tool]=$( [[ -f $f ]] && awk '{print $1}' "$f" | median || echo n/a)
   MR[$tool]=$( [[ -f $f ]] && awk '{print $2}' "$f" | median || echo n/a)
   MF[$tool]=$( [[ -f $f ]] && awk '{print $3}' "$f" | median || echo n/a)
-  printf '%-14s %5s %16s %15s %10s\n' "$tool" "${N[$tool]}" "${MA[$tool]}" "${MR[$tool]}" "${MF[$tool]}"
+  MM[$tool]=$( [[ -f $f ]] && awk '{print $4}' "$f" | sort -g | tail -n 1 || echo n/a)
+  printf '%-14s %5s %16s %15s %10s %14s\n' "$tool" "${N[$tool]}" "${MA[$tool]}" "${MR[$tool]}" "${MF[$tool]}" "${MM[$tool]} (max)"
 done
 ratio() { if [[ $1 == n/a || $2 == n/a || -z $1 || -z $2 ]]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0==0) print "n/a"; else printf "%.2f\n", a/b }'; fi; }
 echo "ratio all-ready mini-kubeadm/kubeadm = $(ratio "${MR[mini-kubeadm]:-n/a}" "${MR[kubeadm]:-n/a}")"

@@ -1,32 +1,64 @@
-// The addon phase of init: CoreDNS (a Deployment), kube-proxy (a DaemonSet) and the pod
-// network (--cni: flannel by default, none, or a manifest file). All are dynamic workloads:
-// controllers make their pods, unlike the static pods of the control plane.
+// The addon phase of init: the pod network (--cni: flannel by default, none, or a manifest
+// file), kube-proxy (a DaemonSet) and CoreDNS (a Deployment). All are dynamic workloads:
+// controllers make their pods, unlike the static pods of the control plane. The pod network
+// comes first: the node turns Ready only once its CNI config exists.
 
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
 
 type Ctx = Pick<InitContext, 'cfg' | 'host' | 'report' | 'kube'>;
 
+/** the CniPlan the cni sub-phase applied in this run, for coredns */
+const POD_NETWORK_STATE = 'pod-network';
+/** how long a whole init holds CoreDNS back for the pod network before applying it anyway */
+const POD_NETWORK_GRACE_MS = 60_000;
+
 async function applyAndReport(ctx: Ctx, objects: import('../../kube/client.js').KubeObject[]): Promise<void> {
   const { applyAll } = await import('../../kube/apply.js');
   for (const r of await applyAll(await ctx.kube(), objects)) ctx.report.result(r.kind, r.message);
+}
+
+/**
+ * In a whole init that just applied the pod network: wait (softly) until its agent is up on
+ * this node. CoreDNS pods scheduled before that fail their sandbox and wait out the kubelet's
+ * 10 s back-off; applied after, they start at once.
+ */
+async function awaitPodNetwork(ctx: Pick<InitContext, 'host' | 'report' | 'state' | 'wholeInit'>): Promise<void> {
+  const plan = ctx.state.get(POD_NETWORK_STATE) as import('../../addons/cni.js').CniPlan | undefined;
+  if (!ctx.wholeInit || !plan?.readyFile || ctx.host.dryRun) return;
+  const file = plan.readyFile;
+  const { waitFor } = await import('../../host/wait.js');
+  ctx.report.info(`holding CoreDNS back until ${plan.name} is up on this node (${file}), so its pods get an address at the first try (at most ${POD_NETWORK_GRACE_MS / 1000}s)`);
+  try {
+    const ms = await waitFor({ what: `${plan.name} on this node (${file})`, probe: () => ctx.host.exists(file), timeoutMs: POD_NETWORK_GRACE_MS, intervalMs: 200 });
+    ctx.report.info(`${plan.name} is up on this node after ${(ms / 1000).toFixed(1)}s`);
+  } catch {
+    ctx.report.warn(`${plan.name} is not up on this node after ${POD_NETWORK_GRACE_MS / 1000}s (no ${file}); applying CoreDNS anyway: its pods start once the pod network works ("kubectl -n kube-flannel get pods" shows why it does not)`);
+  }
 }
 
 export const addonPhase: Phase<InitContext> = {
   name: 'addon',
   short: 'Install required addons for passing conformance tests',
   flags: ['config', 'dry-run', 'rootfs', 'kubeconfig-dir', 'kubernetes-version', 'image-repository', 'pod-network-cidr', 'service-cidr', 'service-dns-domain', 'apiserver-advertise-address', 'apiserver-bind-port', 'control-plane-endpoint', 'feature-gates', 'cni'],
+  // in a whole init it runs beside wait-control-plane and starts the moment the API server answers
+  run: async (ctx) => {
+    if (!ctx.gates) return;
+    ctx.report.info('waiting for the API server to answer (wait-control-plane) before applying the add-ons');
+    await ctx.gates.apiServer.opened;
+  },
   children: [
     {
-      name: 'coredns',
-      short: 'Install the CoreDNS addon to a Kubernetes cluster',
-      skipReason: (ctx) => (ctx.cfg.dns.disabled ? 'dns.disabled is set in the ClusterConfiguration' : undefined),
+      name: 'cni',
+      short: 'Install the pod network add-on chosen with --cni (flannel by default)',
+      skipReason: (ctx) => (ctx.cfg.cni.kind === 'none' ? '--cni none: install a pod network yourself ("kubectl apply -f <manifest>")' : undefined),
       run: async (ctx) => {
-        const { corednsObjects } = await import('../../addons/coredns.js');
-        const client = await ctx.kube();
-        // kubeadm keeps the replica count of a CoreDNS Deployment that already runs
-        const existing = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'coredns', namespace: 'kube-system' });
-        await applyAndReport(ctx, await corednsObjects(ctx.cfg, (existing?.spec as { replicas?: number } | undefined)?.replicas));
+        const { cniPlan } = await import('../../addons/cni.js');
+        const plan = await cniPlan(ctx.cfg, ctx.host);
+        if (!plan) return;
+        ctx.report.info(`pod network: ${plan.name}`);
+        await applyAndReport(ctx, plan.objects);
+        ctx.state.set(POD_NETWORK_STATE, plan);
       },
     },
     {
@@ -39,15 +71,16 @@ export const addonPhase: Phase<InitContext> = {
       },
     },
     {
-      name: 'cni',
-      short: 'Install the pod network add-on chosen with --cni (flannel by default)',
-      skipReason: (ctx) => (ctx.cfg.cni.kind === 'none' ? '--cni none: install a pod network yourself ("kubectl apply -f <manifest>")' : undefined),
+      name: 'coredns',
+      short: 'Install the CoreDNS addon to a Kubernetes cluster',
+      skipReason: (ctx) => (ctx.cfg.dns.disabled ? 'dns.disabled is set in the ClusterConfiguration' : undefined),
       run: async (ctx) => {
-        const { cniPlan } = await import('../../addons/cni.js');
-        const plan = await cniPlan(ctx.cfg, ctx.host);
-        if (!plan) return;
-        ctx.report.info(`pod network: ${plan.name}`);
-        await applyAndReport(ctx, plan.objects);
+        const { corednsObjects } = await import('../../addons/coredns.js');
+        await awaitPodNetwork(ctx);
+        const client = await ctx.kube();
+        // kubeadm keeps the replica count of a CoreDNS Deployment that already runs
+        const existing = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'coredns', namespace: 'kube-system' });
+        await applyAndReport(ctx, await corednsObjects(ctx.cfg, (existing?.spec as { replicas?: number } | undefined)?.replicas));
       },
     },
   ],

@@ -1,6 +1,8 @@
-// init's workflow: this array's order is the order init runs its phases (kubeadm's order).
+// init's workflow: this array's order is kubeadm's order, the order of `init --help` and of
+// `init phase ...`; initSchedule is how a whole `init` runs the same phases, overlapped.
 
 import type { Phase } from '../../workflow/phase.js';
+import type { Schedule } from '../../workflow/runner.js';
 import type { InitContext } from '../context.js';
 import { preflightPhase } from './preflight.js';
 import { certsPhase } from './certs.js';
@@ -32,4 +34,21 @@ export const initPhases: readonly Phase<InitContext>[] = [
   kubeletFinalizePhase,
   addonPhase,
   showJoinCommandPhase,
+];
+
+/**
+ * A whole `init`: the same phases, each reporting its start and end, overlapped where they do
+ * not depend on each other (docs/fast-init.md, README "The bootstrap"):
+ * - the kubelet starts (standalone mode) while the certificates are made;
+ * - the etcd and kube-apiserver manifests are written as soon as the certificates exist, before
+ *   the kubeconfigs (the other two components read theirs, so they follow them);
+ * - once the API server answers (wait-control-plane opens ctx.gates.apiServer; the phases beside
+ *   it wait for that), the add-ons (the pod network first) go in while the cluster objects are
+ *   written and the kubelet is finalized, and while the other components are still awaited.
+ */
+export const initSchedule: Schedule = [
+  [['preflight']],
+  [['kubelet-start'], ['certs', 'etcd', 'control-plane/apiserver', 'kubeconfig', 'control-plane']],
+  [['wait-control-plane'], ['addon'], ['kubelet-finalize', 'upload-config', 'upload-certs', 'mark-control-plane', 'bootstrap-token']],
+  [['show-join-command']],
 ];

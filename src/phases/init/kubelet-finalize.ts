@@ -44,5 +44,11 @@ export const kubeletFinalizePhase: Phase<InitContext> = {
   name: 'kubelet-finalize',
   short: 'Updates settings relevant to the kubelet after TLS bootstrap',
   flags: ['config', 'dry-run', 'rootfs', 'cert-dir'],
+  // in a whole init it runs beside wait-control-plane: it needs the kubelet on kubeadm's files
+  run: async (ctx) => {
+    if (!ctx.gates) return;
+    ctx.report.info('waiting for the kubelet to run on kubeadm\'s files (wait-control-plane switches it once the API server answers)');
+    await ctx.gates.kubeletOnKubeadmFiles.opened;
+  },
   children: [subphase('enable-client-cert-rotation', false), subphase('experimental-cert-rotation', true)],
 };

@@ -15,9 +15,10 @@ export const markControlPlanePhase: Phase<InitContext> = {
     const what = `labels ${CONTROL_PLANE_LABELS.map((l) => `${l}=""`).join(', ')}${taints.length ? `; taints ${taints.map(taintText).join(', ')}` : '; no taints'}`;
     const client = await ctx.kube();
     if (client.dryRun) return ctx.report.result('object', `Node ${name} would be marked: ${what}`);
-    ctx.report.info(`waiting for the kubelet to register Node ${name} (up to ${ctx.cfg.timeouts.kubernetesAPICallMs / 1000}s)`);
     const { patchNode } = await import('../../kube/node.js');
-    const done = await patchNode(client, name, ctx.cfg.timeouts.kubernetesAPICallMs, (n) => markPatch(n as Parameters<typeof markPatch>[0], taints));
+    const { nodeRegistrationWait } = await import('../../kubelet/control-plane-wait.js');
+    ctx.report.info(`waiting for the kubelet to register Node ${name} (${ctx.cfg.timeouts.kubernetesAPICallMs / 1000}s, longer while the kubelet is healthy)`);
+    const done = await patchNode(client, name, ctx.cfg.timeouts.kubernetesAPICallMs, (n) => markPatch(n as Parameters<typeof markPatch>[0], taints), nodeRegistrationWait(ctx.cfg, name, (m) => ctx.report.info(m)));
     ctx.report.result('object', `Node ${name} ${done === 'patched' ? 'marked' : 'already marked'}: ${what}`);
   },
 };

@@ -29,10 +29,15 @@ async function uploadKubelet(ctx: Ctx): Promise<void> {
   const name = ctx.cfg.nodeRegistration.name;
   const socket = ctx.cfg.nodeRegistration.criSocket;
   if (client.dryRun) return ctx.report.result('object', `Node ${name} would get annotation ${CRI_SOCKET_ANNOTATION}=${socket}`);
-  ctx.report.info(`waiting for the kubelet to register Node ${name} (up to ${ctx.cfg.timeouts.kubernetesAPICallMs / 1000}s)`);
   const { patchNode } = await import('../../kube/node.js');
-  const done = await patchNode(client, name, ctx.cfg.timeouts.kubernetesAPICallMs, (n) =>
-    n.metadata.annotations?.[CRI_SOCKET_ANNOTATION] === socket ? undefined : { metadata: { resourceVersion: n.metadata.resourceVersion, annotations: { [CRI_SOCKET_ANNOTATION]: socket } } },
+  const { nodeRegistrationWait } = await import('../../kubelet/control-plane-wait.js');
+  ctx.report.info(`waiting for the kubelet to register Node ${name} (${ctx.cfg.timeouts.kubernetesAPICallMs / 1000}s, longer while the kubelet is healthy)`);
+  const done = await patchNode(
+    client,
+    name,
+    ctx.cfg.timeouts.kubernetesAPICallMs,
+    (n) => (n.metadata.annotations?.[CRI_SOCKET_ANNOTATION] === socket ? undefined : { metadata: { resourceVersion: n.metadata.resourceVersion, annotations: { [CRI_SOCKET_ANNOTATION]: socket } } }),
+    nodeRegistrationWait(ctx.cfg, name, (m) => ctx.report.info(m)),
   );
   ctx.report.result('object', `Node ${name} annotation ${CRI_SOCKET_ANNOTATION}=${socket} ${done === 'patched' ? 'set' : 'unchanged'}`);
 }

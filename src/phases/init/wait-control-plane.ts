@@ -1,25 +1,102 @@
 // The wait-control-plane phase of init: wait for the kubelet, then for the static pods it runs
-// (kube-apiserver, kube-controller-manager, kube-scheduler, etcd behind them) to answer.
+// (kube-apiserver, kube-controller-manager, kube-scheduler, etcd behind them) to answer. In a
+// whole init it also tells the phases beside it (ctx.gates) the moment the API server answers,
+// and, if the kubelet started in standalone mode, switches it to kubeadm's files as soon as it
+// runs every static pod, or the API server answers, whichever comes first (src/kubelet/standalone.ts).
 
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
+
+type Ctx = Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'standaloneKubelet' | 'gates'>;
+type Waits = typeof import('../../kubelet/control-plane-wait.js');
 
 export const waitControlPlanePhase: Phase<InitContext> = {
   name: 'wait-control-plane',
   short: 'Wait for the control plane to start',
   flags: ['config', 'dry-run', 'rootfs'],
-  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report'>) => {
-    const w = await import('../../kubelet/control-plane-wait.js');
-    const { host, cfg, paths, report } = ctx;
-    const targets = await w.controlPlaneTargets(host, cfg, paths);
-    if (host.dryRun) {
-      report.info(`would wait for the kubelet at ${w.kubeletHealthUrl(cfg)} and for ${targets.map((t) => `${t.name} at ${t.url}`).join(', ')}`);
-      return;
+  run: async (ctx: Ctx) => {
+    try {
+      const w = await import('../../kubelet/control-plane-wait.js');
+      const { host, cfg, paths, report } = ctx;
+      const targets = await w.controlPlaneTargets(host, cfg, paths);
+      if (host.dryRun) {
+        report.info(`would wait for the kubelet at ${w.kubeletHealthUrl(cfg)} and for ${targets.map((t) => `${t.name} at ${t.url}`).join(', ')}`);
+        return;
+      }
+      await waitAndSwitch(ctx, w, targets);
+    } catch (e) {
+      // the phases beside this one stop waiting, with this failure
+      ctx.gates?.apiServer.fail(e);
+      ctx.gates?.kubeletOnKubeadmFiles.fail(e);
+      throw e;
+    } finally {
+      // never leave them waiting (a no-op once opened or failed)
+      ctx.gates?.apiServer.open();
+      ctx.gates?.kubeletOnKubeadmFiles.open();
     }
-    const deps = { host, cfg, paths, say: (m: string) => report.info(m) };
-    const kubeletMs = await w.waitForKubelet(deps);
-    report.info(`the kubelet is healthy after ${(kubeletMs / 1000).toFixed(1)}s; it starts the static pods from ${paths.manifestsDir}`);
-    await w.waitForControlPlane(deps, targets, await w.adminClientTls(host, paths));
-    report.result('static-pod', `control plane up: ${targets.map((t) => t.name).join(', ')} answer (static pods run by the kubelet from ${paths.manifestsDir})`);
   },
 };
+
+async function waitAndSwitch(ctx: Ctx, w: Waits, targets: Awaited<ReturnType<Waits['controlPlaneTargets']>>): Promise<void> {
+  const { host, cfg, paths, report } = ctx;
+  const { inStandaloneBootstrap } = await import('../../kubelet/standalone.js');
+  // only a whole init switches; the files say whether kubelet-start did start it standalone
+  const standalone = ctx.standaloneKubelet === true && (await inStandaloneBootstrap(host, paths));
+  const deps = { host, cfg, paths, say: (m: string) => report.info(m) };
+  const kubeletMs = await w.waitForKubelet(deps);
+  report.info(`the kubelet is healthy after ${(kubeletMs / 1000).toFixed(1)}s; it starts the static pods from ${paths.manifestsDir}${standalone ? ' (standalone mode)' : ''}`);
+
+  const leaveStandalone = async () => {
+    const { leaveStandalone: leave } = await import('../../kubelet/kubelet-files.js');
+    const outcome = await leave(host, cfg, paths);
+    report.result('file', `wrote kubeadm's ${paths.kubeletFlagsEnvFile} and removed ${paths.kubeletBootstrapConfigFile}: the API server answers, so the kubelet leaves standalone mode`);
+    if (outcome.kind !== 'restarted') {
+      const { HostError } = await import('../../errors.js');
+      throw new HostError('KUBELET_RESTART_FAILED', `the kubelet could not be restarted with kubeadm's files: ${outcome.kind === 'failed' ? outcome.output : 'no systemctl'}`, `restart it by hand ("systemctl restart kubelet"), or run "mini-kubeadm init" again`);
+    }
+    const ms = await w.waitForKubelet({ ...deps, say: () => {} });
+    report.info(`restarted the kubelet with kubeadm's files; healthy again after ${(ms / 1000).toFixed(1)}s: it adopts the running static pods and registers the Node`);
+    ctx.gates?.kubeletOnKubeadmFiles.open();
+  };
+  let switched: Promise<void> | undefined;
+  const startSwitch = (why: string) => {
+    if (!standalone || switched) return;
+    report.info(`switching the kubelet to kubeadm's files: ${why}`);
+    switched = leaveStandalone();
+  };
+  const onHealthy = (name: string) => {
+    if (name !== 'kube-apiserver') return;
+    ctx.gates?.apiServer.open();
+    if (standalone) startSwitch('the API server answers');
+    else ctx.gates?.kubeletOnKubeadmFiles.open();
+  };
+  // The switch is due as soon as the standalone kubelet has started every static pod: the
+  // containers keep running, and the kubelet's restarts (this one, kubelet-finalize's) are then
+  // over before the add-on pods arrive (a probe worker the kubelet starts within one probe
+  // period of its own start first sleeps a random part of that period).
+  const watching = new AbortController();
+  const watch = standalone ? switchWhenPodsRun(ctx, watching.signal, startSwitch) : Promise.resolve();
+  try {
+    await w.waitForControlPlane({ ...deps, onHealthy }, targets, await w.adminClientTls(host, paths));
+  } catch (e) {
+    watching.abort();
+    await switched?.catch(() => undefined);
+    throw e;
+  } finally {
+    watching.abort();
+    await watch;
+  }
+  await switched;
+  report.result('static-pod', `control plane up: ${targets.map((t) => t.name).join(', ')} answer (static pods run by the kubelet from ${paths.manifestsDir})`);
+}
+
+/** Polls the static pods (crictl) until each one's container runs without a restart, then starts the switch. */
+async function switchWhenPodsRun(ctx: Ctx, signal: AbortSignal, startSwitch: (why: string) => void): Promise<void> {
+  const { staticPodHealth } = await import('../../kubelet/diagnose.js');
+  if (!(await ctx.host.which('crictl'))) return;
+  while (!signal.aborted) {
+    const pods = await staticPodHealth(ctx.host, ctx.cfg, ctx.paths).catch(() => []);
+    if (pods.length > 0 && pods.every((p) => p.state === 'running')) return startSwitch(`the standalone kubelet runs every static pod (${pods.map((p) => p.component).join(', ')})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

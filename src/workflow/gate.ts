@@ -1,0 +1,22 @@
+// A one-shot signal between the lanes of a schedule: one phase opens it (or fails it, with its
+// error), phases in other lanes wait for it. Runs of a single phase have no gates and no waits.
+
+export class Gate {
+  readonly opened: Promise<void>;
+  private settle!: { open: () => void; fail: (e: unknown) => void };
+  private done = false;
+
+  constructor(readonly what: string) {
+    this.opened = new Promise<void>((open, fail) => (this.settle = { open, fail }));
+    // a gate nobody waits on must not turn its failure into an unhandled rejection
+    this.opened.catch(() => undefined);
+  }
+
+  open(): void {
+    if (!this.done) (this.done = true), this.settle.open();
+  }
+
+  fail(e: unknown): void {
+    if (!this.done) (this.done = true), this.settle.fail(e);
+  }
+}
