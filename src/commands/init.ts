@@ -44,11 +44,20 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
       ctx.gates = { apiServer: new Gate('the API server to answer'), kubeletOnKubeadmFiles: new Gate("the kubelet to run on kubeadm's files") };
     }
     ctx.standaloneKubelet = target === undefined && !host.dryRun && runs('kubelet-start') && runs('wait-control-plane');
+    // a whole init starts every key its certs and kubeconfig phases will need now, so they are
+    // made on the thread pool while preflight waits on the node (src/pki/start-keys.ts)
+    const keysEarly = ctx.wholeInit && (runs('certs') || runs('kubeconfig'));
+    if (keysEarly) {
+      const { startKeyGeneration } = await import('../pki/start-keys.js');
+      void startKeyGeneration({ cfg, paths, host, state: ctx.state }, { certs: runs('certs'), kubeconfig: runs('kubeconfig') });
+    }
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule
       if (ctx.wholeInit) await runScheduled(ctx, selectedWithConfigSkips, initSchedule, report);
       else await runPhases(ctx, selectedWithConfigSkips, report);
     } catch (e) {
+      // keys queued for phases that will not run now must not hold the exit up
+      if (keysEarly) (await import('../pki/start-keys.js')).stopKeyGeneration(ctx.state);
       if (e instanceof PhaseFailedError && target === undefined && !host.dryRun && host.actions.some((a) => a.kind !== 'run')) {
         report.warn(`init stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run init again (it reuses what is valid), or run "mini-kubeadm reset" to undo everything.`);
       }
