@@ -64,9 +64,19 @@ export async function containerLogs(host: Host, socket: string, id: string, tail
   return `${r.stdout}${r.stderr}`.trim();
 }
 
-export async function stopAndRemovePod(host: Host, socket: string, id: string): Promise<void> {
-  const stop = await crictl(host, socket, ['stopp', id]);
-  if (stop.exitCode !== 0) throw new Error(`crictl stopp ${id} failed: ${stop.stderr.trim()}`);
-  const rm = await crictl(host, socket, ['rmp', id]);
-  if (rm.exitCode !== 0) throw new Error(`crictl rmp ${id} failed: ${rm.stderr.trim()}`);
+/**
+ * Stops and removes a pod sandbox. A container the runtime is still starting cannot be removed
+ * yet ("container is in starting state"): the pair is tried again, as kubeadm's reset does, with
+ * growing pauses (0.25 s, 0.5 s, 1 s, 2 s), and the last error is the one reported.
+ */
+export async function stopAndRemovePod(host: Host, socket: string, id: string, pausesMs: readonly number[] = [250, 500, 1000, 2000]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const stop = await crictl(host, socket, ['stopp', id]);
+    const rm = stop.exitCode === 0 ? await crictl(host, socket, ['rmp', id]) : undefined;
+    if (rm?.exitCode === 0) return;
+    const failure = rm ? `crictl rmp ${id} failed: ${rm.stderr.trim()}` : `crictl stopp ${id} failed: ${stop.stderr.trim()}`;
+    const pause = pausesMs[attempt];
+    if (pause === undefined) throw new Error(attempt > 0 ? `${failure} (after ${attempt + 1} attempts)` : failure);
+    await new Promise((r) => setTimeout(r, pause));
+  }
 }

@@ -1,0 +1,44 @@
+// Removing a pod sandbox through a crictl stand-in on PATH (no container runtime on this
+// machine): a container still starting makes `crictl rmp` fail for a moment, as containerd did
+// in the lab's fault test; reset must try again rather than leave the pod behind.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
+import { stopAndRemovePod } from '../../src/host/cri.js';
+
+/** a crictl whose `rmp` fails its first FAILS calls with containerd's "starting state" error; it logs every call */
+function crictlStandIn(t: Parameters<typeof tmpDir>[0], fails: number): { log: string } {
+  const bin = tmpDir(t, 'mk-bin-');
+  const log = path.join(bin, 'calls');
+  writeFileSync(path.join(bin, 'crictl'), `#!/bin/sh
+verb=$5
+echo "$verb $6" >> ${log}
+if [ "$verb" = rmp ] && [ "$(grep -c '^rmp ' ${log})" -le ${fails} ]; then
+  echo 'failed to set removing state for container "c1": container is in starting state, can'"'"'t be removed' >&2
+  exit 1
+fi
+exit 0
+`);
+  chmodSync(path.join(bin, 'crictl'), 0o755);
+  const old = process.env.PATH;
+  process.env.PATH = `${bin}:/usr/bin:/bin`;
+  t!.after(() => void (process.env.PATH = old));
+  return { log };
+}
+
+const calls = (log: string) => readFileSync(log, 'utf8').trim().split('\n');
+
+test('a sandbox whose container is still starting is removed on a later try (stopp and rmp again)', async (t) => {
+  const { log } = crictlStandIn(t, 2);
+  await stopAndRemovePod(tmpHost(t), 'unix:///run/containerd/containerd.sock', 'p1', [10, 10, 10]);
+  assert.deepEqual(calls(log), ['stopp p1', 'rmp p1', 'stopp p1', 'rmp p1', 'stopp p1', 'rmp p1']);
+});
+
+test('a sandbox that never goes: the runtime\'s own error, after every try', async (t) => {
+  const { log } = crictlStandIn(t, 99);
+  await assert.rejects(stopAndRemovePod(tmpHost(t), 'unix:///run/containerd/containerd.sock', 'p1', [10, 10]), /crictl rmp p1 failed: .*container is in starting state.*\(after 3 attempts\)/);
+  assert.equal(calls(log).length, 6);
+});
