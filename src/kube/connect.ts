@@ -58,12 +58,14 @@ export async function connect(ctx: ConnectInput): Promise<KubeClient> {
   // the API server authorizes from a cache of RBAC objects: the new binding counts only once the
   // cache has it, so admin.conf is used only after it is let in (a whole init's phases call the
   // API at once, the moment it answers)
-  const deadline = Date.now() + ctx.cfg.timeouts.kubernetesAPICallMs;
-  while ((await admin.create(CLUSTER_ADMINS_BINDING)) === 'forbidden') {
-    if (Date.now() > deadline) {
-      throw new HostError('CLUSTER_ADMINS_NOT_EFFECTIVE', `ClusterRoleBinding kubeadm:cluster-admins exists, but ${adminPath} was still not authorized after ${Math.round(ctx.cfg.timeouts.kubernetesAPICallMs / 1000)}s`, `check the binding and the client certificate's O=kubeadm:cluster-admins: kubectl --kubeconfig ${superPath} get clusterrolebinding kubeadm:cluster-admins -o yaml`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const { waitFor } = await import('../host/wait.js');
+  await waitFor({
+    what: `${adminPath} to be authorized by ClusterRoleBinding kubeadm:cluster-admins`,
+    probe: async () => (await admin.create(CLUSTER_ADMINS_BINDING)) !== 'forbidden',
+    timeoutMs: ctx.cfg.timeouts.kubernetesAPICallMs,
+    intervalMs: 200,
+    diagnose: async (last) =>
+      `the binding exists but the API server still refuses ${adminPath}${last ? ` (${last})` : ''}: check it and the client certificate's O=kubeadm:cluster-admins: kubectl --kubeconfig ${superPath} get clusterrolebinding kubeadm:cluster-admins -o yaml`,
+  });
   return admin;
 }
