@@ -22,16 +22,29 @@ export interface WrittenKubeletFiles {
   warnings: string[];
 }
 
-export async function writeKubeletFiles(
-  host: Host,
-  cfg: InitConfig,
-  paths: Paths,
-  opts: { hostname?: string; ignored?: ReadonlySet<string>; standalone?: boolean } = {},
-): Promise<WrittenKubeletFiles> {
+/** What the kubelet's files will say on this node: asked of the node, nothing written. */
+export async function prepareKubeletFiles(host: Host, cfg: InitConfig, opts: { ignored?: ReadonlySet<string> } = {}): Promise<PreparedKubeletFiles> {
   const facts = nodeFacts(cfg.kubernetesVersion.minor);
   const [seen, resolved] = await Promise.all([observeNode(host, cfg), systemd.isActive(host, 'systemd-resolved')]);
   const decisions = decideForNode(cfg, seen, opts.ignored ?? ignoreSet(cfg.nodeRegistration.ignorePreflightErrors));
   const { doc, warnings } = kubeletConfiguration(cfg, facts, { decisions, systemdResolvedActive: resolved, criSocket: cfg.nodeRegistration.criSocket });
+  return { doc, warnings, decisions };
+}
+
+export interface PreparedKubeletFiles {
+  doc: Record<string, unknown>;
+  warnings: string[];
+  decisions: NodeDecisions;
+}
+
+export async function writeKubeletFiles(
+  host: Host,
+  cfg: InitConfig,
+  paths: Paths,
+  opts: { hostname?: string; ignored?: ReadonlySet<string>; standalone?: boolean; prepared?: PreparedKubeletFiles } = {},
+): Promise<WrittenKubeletFiles> {
+  const facts = nodeFacts(cfg.kubernetesVersion.minor);
+  const { doc, warnings, decisions } = opts.prepared ?? (await prepareKubeletFiles(host, cfg, opts));
 
   await host.mkdir(paths.kubeletDir, 0o700);
   const files: string[] = [];

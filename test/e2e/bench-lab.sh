@@ -10,9 +10,14 @@
 #                healthy /readyz in the same run: what no bootstrap tool can shave off
 #   peak-mem     the init process's peak resident memory (GNU time's %M in the node: the
 #                largest of the tool and the commands it waited for)
-# Prints medians per tool (peak memory: the largest run), then exactly two ratio lines (n/a when mini-kubeadm cannot run).
+#   per phase    each phase's seconds, from the init output stamped line by line (lib/stamp.mjs,
+#                lib/phase-times.mjs: the same rule for both tools)
+# Prints medians per tool (peak memory: the largest run), the per-phase medians, then exactly
+# two ratio lines (n/a when mini-kubeadm cannot run). Each run's directory keeps init.out
+# (stamped) and timeline.txt (kubelet starts, sandboxes, containers, Ready; lib/timeline.sh).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/timeline.sh"
 RUNS=${BENCH_RUNS:-3}
 TOOLS=${BENCH_TOOLS:-"kubeadm mini-kubeadm"}
 OUT=$LAB_CACHE/runs/bench-$(date +%Y%m%d-%H%M%S)
@@ -35,7 +40,7 @@ one_run() { # TOOL RUN -> appends "api all floor" to $OUT/TOOL.times
   nx sh -c 'while [ "$(curl -sk --max-time 1 https://'"${LAB_NODE_IP:-172.31.0.2}"':6443/readyz)" != ok ]; do sleep 0.2; done; date +%s.%N' > "$d/api-healthy" 2>/dev/null &
   local poller=$!
   t0=$(now)
-  nx sh -c "/usr/bin/time -f %M -o /root/init-peak-kb $(tool_cmd init)" > "$d/init.out" 2>&1 || rc=$?
+  nx sh -c "/usr/bin/time -f %M -o /root/init-peak-kb $(tool_cmd init)" 2>&1 | T0=$t0 node "$E2E_DIR/lib/stamp.mjs" > "$d/init.out" || rc=$?
   local peak; peak=$(awk 'END{printf "%.0f", $1/1024}' "$(node_state_dir)/root/init-peak-kb" 2>/dev/null || echo "?")
   tinit=$(since "$t0")
   if [[ $rc != 0 ]]; then log "$tool run $i: init failed (exit $rc), see $d/init.out"; kill "$poller" 2>/dev/null; node_down 2>/dev/null; return 1; fi
@@ -52,6 +57,7 @@ one_run() { # TOOL RUN -> appends "api all floor" to $OUT/TOOL.times
     s=$(date -d "$started" +%s.%N); floor=$(awk -v a="$api_abs" -v b="$s" 'BEGIN{printf "%.1f", a-b}')
   fi
   log "$tool run $i: init exit at ${tinit}s, api-healthy ${api}s, all-ready ${tall:-timeout}s, floor ${floor:-?}s, peak memory ${peak}MB"
+  { echo "$(awk -v a="$api_abs" -v b="$t0" 'BEGIN{printf "%7.2f", a-b}') API server healthy (/readyz)"; timeline "$t0"; } | sort -g > "$d/timeline.txt" 2>/dev/null || true
   node_down 2>/dev/null
   [[ -n $tall && -n $floor ]] || return 1
   echo "$api $tall $floor $peak" >> "$OUT/$tool.times"
@@ -80,6 +86,14 @@ for tool in $TOOLS; do
   MM[$tool]=$( [[ -f $f ]] && awk '{print $4}' "$f" | sort -g | tail -n 1 || echo n/a)
   printf '%-14s %5s %16s %15s %10s %14s\n' "$tool" "${N[$tool]}" "${MA[$tool]}" "${MR[$tool]}" "${MF[$tool]}" "${MM[$tool]} (max)"
 done
+phase_args=()
+for tool in $TOOLS; do
+  files=$(ls "$OUT"/"$tool"-*/init.out 2>/dev/null | paste -sd, -)
+  [[ -n $files ]] && phase_args+=("$tool=$files")
+done
+echo
+((${#phase_args[@]})) && node "$E2E_DIR/lib/phase-times.mjs" "${phase_args[@]}"
+echo
 ratio() { if [[ $1 == n/a || $2 == n/a || -z $1 || -z $2 ]]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0==0) print "n/a"; else printf "%.2f\n", a/b }'; fi; }
 echo "ratio all-ready mini-kubeadm/kubeadm = $(ratio "${MR[mini-kubeadm]:-n/a}" "${MR[kubeadm]:-n/a}")"
 echo "ratio api-healthy mini-kubeadm/floor = $(ratio "${MA[mini-kubeadm]:-n/a}" "${MF[mini-kubeadm]:-n/a}")"

@@ -76,11 +76,15 @@ export const addonPhase: Phase<InitContext> = {
       skipReason: (ctx) => (ctx.cfg.dns.disabled ? 'dns.disabled is set in the ClusterConfiguration' : undefined),
       run: async (ctx) => {
         const { corednsObjects } = await import('../../addons/coredns.js');
-        await awaitPodNetwork(ctx);
         const client = await ctx.kube();
         // kubeadm keeps the replica count of a CoreDNS Deployment that already runs
         const existing = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'coredns', namespace: 'kube-system' });
-        await applyAndReport(ctx, await corednsObjects(ctx.cfg, (existing?.spec as { replicas?: number } | undefined)?.replicas));
+        const objects = await corednsObjects(ctx.cfg, (existing?.spec as { replicas?: number } | undefined)?.replicas);
+        // all but the Deployment at once; the Deployment, whose pods need the pod network, once it is up
+        const makesPods = (o: { kind: string }) => o.kind === 'Deployment';
+        await applyAndReport(ctx, objects.filter((o) => !makesPods(o)));
+        await awaitPodNetwork(ctx);
+        await applyAndReport(ctx, objects.filter(makesPods));
       },
     },
   ],

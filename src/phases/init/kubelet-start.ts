@@ -13,14 +13,17 @@ export const kubeletStartPhase: Phase<InitContext> = {
     const [k, { ignoredChecks }] = await Promise.all([import('../../kubelet/kubelet-files.js'), import('../../preflight/ignore.js')]);
     const { host, paths, report } = ctx;
 
-    // kubeadm stops the kubelet first so it never reads a half-written configuration
-    await k.stopKubelet(host);
     // the same ignore list preflight used: an ignored Swap check means "let the kubelet run with swap"
     const ignored = ignoredChecks(ctx.cfg.nodeRegistration.ignorePreflightErrors, ctx.flags['ignore-preflight-errors']);
     // standalone needs a service manager to switch the kubelet back; by hand, kubeadm's files only
     const { hasSystemctl } = await import('../../host/systemd.js');
-    const standalone = ctx.standaloneKubelet === true && (await hasSystemctl(host));
-    const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored, standalone });
+    // kubeadm stops the kubelet first so it never reads a half-written configuration; what the
+    // files will say is worked out meanwhile (nothing is written before the stop returns)
+    const [standalone, prepared] = await Promise.all([
+      k.stopKubelet(host).then(async () => ctx.standaloneKubelet === true && (await hasSystemctl(host))),
+      k.prepareKubeletFiles(host, ctx.cfg, { ignored }),
+    ]);
+    const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored, standalone, prepared });
     for (const f of written.files) report.result('file', `wrote ${f} (0644)`);
     for (const f of written.removed) report.result('file', `removed ${f}, left by an init that stopped before the API server answered`);
     if (standalone) {
