@@ -18,6 +18,12 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
   const report = await reporterFor(io, flags);
   try {
     const host = await nodeHost(flags, io);
+    // a whole init asks `kubelet --version` (0.2-0.9 s: a 90 MB binary) while the configuration
+    // loads; preflight and kubelet-start share the one answer (src/kubelet/node-decisions.ts)
+    if (target === undefined) {
+      const { kubeletVersion } = await import('../kubelet/node-decisions.js');
+      void kubeletVersion(host).catch(() => undefined);
+    }
     // selecting first means a typo in --skip-phases fails before anything is read or written
     const skip = typeof flags['skip-phases'] === 'string' ? flags['skip-phases'].split(',') : [];
     const selected = selectPhases(initPhases, target, target === undefined ? skip : []);
@@ -50,12 +56,6 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     if (keysEarly) {
       const { startKeyGeneration } = await import('../pki/start-keys.js');
       void startKeyGeneration({ cfg, paths, host, state: ctx.state }, { certs: runs('certs'), kubeconfig: runs('kubeconfig') });
-    }
-    // and asks `kubelet --version` (preflight and kubelet-start share the one answer) while
-    // preflight's first checks run
-    if (ctx.wholeInit && runs('preflight')) {
-      const { kubeletVersion } = await import('../kubelet/node-decisions.js');
-      void kubeletVersion(host).catch(() => undefined);
     }
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule
