@@ -51,6 +51,12 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
       const { startKeyGeneration } = await import('../pki/start-keys.js');
       void startKeyGeneration({ cfg, paths, host, state: ctx.state }, { certs: runs('certs'), kubeconfig: runs('kubeconfig') });
     }
+    // and asks `kubelet --version` (preflight and kubelet-start share the one answer) while
+    // preflight's first checks run
+    if (ctx.wholeInit && runs('preflight')) {
+      const { kubeletVersion } = await import('../kubelet/node-decisions.js');
+      void kubeletVersion(host).catch(() => undefined);
+    }
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule
       if (ctx.wholeInit) await runScheduled(ctx, selectedWithConfigSkips, initSchedule, report);

@@ -66,6 +66,10 @@ export class DryRunHost implements Host {
     this.actions.push({ kind: 'chmod', path: p, mode });
   }
 
+  async symlink(target: string, p: string): Promise<void> {
+    this.actions.push({ kind: 'symlink', path: p, target });
+  }
+
   async remove(p: string): Promise<void> {
     if (!(await this.exists(p))) return;
     for (const w of [...this.written.keys()]) if (w === p || w.startsWith(`${p}/`)) this.written.delete(w);

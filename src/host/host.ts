@@ -27,6 +27,7 @@ export type HostAction =
   | { kind: 'mkdir'; path: string; mode: number }
   | { kind: 'remove'; path: string }
   | { kind: 'chmod'; path: string; mode: number }
+  | { kind: 'symlink'; path: string; target: string }
   | { kind: 'run'; command: string; args: string[] };
 
 /**
@@ -46,6 +47,8 @@ export interface Host {
   writeFile(path: string, data: string | Buffer, mode: number): Promise<void>;
   mkdir(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
+  /** path becomes (atomically) a symbolic link to target, a node path taken as it is (not mapped under --rootfs) */
+  symlink(target: string, path: string): Promise<void>;
   /** recursive, no error if missing */
   remove(path: string): Promise<void>;
   /** a command on the node; never throws for a non-zero exit (see exitCode), only when it cannot start */

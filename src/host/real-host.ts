@@ -92,6 +92,20 @@ export class RealHost implements Host {
     this.actions.push({ kind: 'chmod', path: p, mode });
   }
 
+  async symlink(target: string, p: string): Promise<void> {
+    const real = this.resolve(p);
+    await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o755 });
+    const tmp = path.join(path.dirname(real), `.${path.basename(real)}.tmp-${randomBytes(4).toString('hex')}`);
+    try {
+      await fs.symlink(target, tmp);
+      await fs.rename(tmp, real);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+    this.actions.push({ kind: 'symlink', path: p, target });
+  }
+
   async remove(p: string): Promise<void> {
     if (!(await this.exists(p))) return;
     await fs.rm(this.resolve(p), { recursive: true, force: true });

@@ -60,13 +60,24 @@ export async function writeKubeletFiles(
  * The end of the standalone bootstrap: kubeadm's own kubeadm-flags.env (byte-identical to what
  * kubelet-start writes alone), the bootstrap config removed, the kubelet restarted in its
  * normal mode. Static-pod UIDs depend on the manifest and the node name only, so the kubelet
- * adopts the running containers.
+ * adopts the running containers. kubelet.conf is pointed at the rotatable client pair first
+ * (seedClientCertStore), so kubelet-finalize finds it done and this is the kubelet's only restart.
  */
-export async function leaveStandalone(host: Host, cfg: InitConfig, paths: Paths, hostname = osHostname()): Promise<KubeletServiceOutcome> {
+export async function leaveStandalone(host: Host, cfg: InitConfig, paths: Paths, hostname = osHostname()): Promise<LeftStandalone> {
   const facts = nodeFacts(cfg.kubernetesVersion.minor);
   await host.writeFile(paths.kubeletFlagsEnvFile, kubeadmFlagsEnv(cfg, facts, hostname), 0o644);
   await host.remove(paths.kubeletBootstrapConfigFile);
-  return restartKubelet(host, paths);
+  const { seedClientCertStore, enableClientCertRotation } = await import('./cert-rotation.js');
+  const seed = await seedClientCertStore(host, cfg, paths);
+  const rotation = seed.kind === 'seeded' ? await enableClientCertRotation(host, cfg, paths) : undefined;
+  return { service: await restartKubelet(host, paths), seed, rotation };
+}
+
+export interface LeftStandalone {
+  service: KubeletServiceOutcome;
+  seed: import('./cert-rotation.js').SeedOutcome;
+  /** kubelet.conf pointed at the seeded pair (kubelet-finalize's job, done before the restart) */
+  rotation?: import('./cert-rotation.js').RotationOutcome;
 }
 
 export type KubeletServiceOutcome =

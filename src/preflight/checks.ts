@@ -47,6 +47,11 @@ export interface PreflightCheck {
   autoFix?: FixName;
   /** --fix also acts on this check's warnings (not only on its errors) */
   fixWarnings?: boolean;
+  /**
+   * reads env.seen or env.decisions (what `kubelet --version` and containerd's config say), so
+   * it runs once they are known; every other check starts at once, beside `kubelet --version`
+   */
+  needsNode?: boolean;
   /** [] = passed */
   run: (env: PreflightEnv) => Promise<Finding[]>;
 }
@@ -212,6 +217,7 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
     },
     {
       name: 'Swap',
+      needsNode: true,
       ignorable: true,
       autoFix: 'swapoff',
       fix: () => 'turn swap off (swapoff -a, and remove swap from /etc/fstab), or ignore this check (--ignore-preflight-errors=Swap): mini-kubeadm then sets failSwapOn: false so the kubelet runs with swap',
@@ -231,6 +237,7 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
     ),
     {
       name: 'SystemVerification',
+      needsNode: true,
       ignorable: true,
       fix: () => 'use a supported kernel with the cpu, cpuset, memory and pids cgroup controllers (cgroup v2 preferred)',
       run: systemVerification,
@@ -249,6 +256,7 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
     },
     {
       name: 'KubeletVersion',
+      needsNode: true,
       ignorable: true,
       fix: (e) => `install a kubelet of version 1.${e.cfg.kubernetesVersion.minor - 3} to 1.${e.cfg.kubernetesVersion.minor} (ideally ${e.cfg.kubernetesVersion.text}) in the PATH`,
       run: async (e) => {
@@ -310,6 +318,7 @@ function containerdChecks(): PreflightCheck[] {
   return [
     {
       name: 'ContainerdCRIPlugin',
+      needsNode: true,
       ignorable: true,
       autoFix: 'containerd-cri',
       fix: () => `remove "cri" from disabled_plugins in ${CONTAINERD_CONFIG}, then: systemctl restart containerd`,
@@ -317,6 +326,7 @@ function containerdChecks(): PreflightCheck[] {
     },
     {
       name: 'CgroupDriver',
+      needsNode: true,
       ignorable: true,
       autoFix: 'containerd-cgroup',
       fix: (e) => `make them agree: set SystemdCgroup = ${e.decisions.cgroupDriver.value === 'systemd'} under the runc options in ${CONTAINERD_CONFIG} (then systemctl restart containerd), or set cgroupDriver: ${e.seen.containerd ? containerdCgroupDriver(e.seen.containerd) : 'cgroupfs'} in your KubeletConfiguration`,
@@ -329,6 +339,7 @@ function containerdChecks(): PreflightCheck[] {
     },
     {
       name: 'ContainerdOOMScoreAdj',
+      needsNode: true,
       ignorable: true,
       autoFix: 'containerd-oom',
       fix: () => `set restrict_oom_score_adj = true in the CRI plugin section of ${CONTAINERD_CONFIG}, then: systemctl restart containerd`,
@@ -342,6 +353,7 @@ function containerdChecks(): PreflightCheck[] {
     },
     {
       name: 'SandboxImage',
+      needsNode: true,
       ignorable: true,
       autoFix: 'containerd-sandbox',
       fixWarnings: true,

@@ -7,8 +7,9 @@
 # Prints one line per run and, last, "steady: OK/N runs reached Ready". Exit 0 only if all did.
 # A run that fails keeps its init output and diagnostics in ~/.cache/mini-kubeadm-lab/runs/steady-*.
 set -uo pipefail
-. "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
+# before lab.sh, whose own default is kubeadm
 E2E_TOOL=${E2E_TOOL:-mini-kubeadm}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
 N=${STEADY_RUNS:-20}
 OUT=$LAB_CACHE/runs/steady-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"

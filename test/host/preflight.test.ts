@@ -185,7 +185,19 @@ test('--fix enables containerd\'s CRI plugin and sets the pause image in config.
   assert.ok(out.fixed.some((f) => /sandbox image = "registry.k8s.io\/pause:3.10.2"/.test(f)));
   assert.ok(out.fixed.includes('restarted containerd (systemctl restart containerd)'));
   assert.equal(readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('restart containerd')).length, 1);
-  assert.deepEqual(out.results.filter((r) => r.name === 'ContainerdCRIPlugin' || r.name === 'SandboxImage'), [], 'checked again: both pass now');
+  assert.deepEqual(out.results.filter((r) => r.name === 'ContainerdCRIPlugin' || r.name === 'SandboxImage'), [], 'checked again: both pass now');});
+
+test('the checks that start before `kubelet --version` answers never read what it tells (needsNode)', async (t) => {
+  const host = tmpHost(t);
+  const bin = tmpDir(t, 'mk-bin-');
+  writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n');
+  chmodSync(path.join(bin, 'systemctl'), 0o755);
+  const old = process.env.PATH;
+  process.env.PATH = bin;
+  t.after(() => void (process.env.PATH = old));
+  const out = await runInitPreflight({ host, cfg: testConfig(), paths, machine: machine(), ignored: ignoreSet([]), fix: false });
+  assert.ok(out.results.some((r) => r.name === 'CRI'), 'the checks ran (no crictl on this PATH)');
+  assert.deepEqual(out.results.filter((r) => /the check itself failed/.test(r.message)), []);
 });
 
 // ---- a re-run of init after an interrupted one: what an earlier init of the SAME cluster left

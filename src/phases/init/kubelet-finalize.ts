@@ -19,7 +19,7 @@ async function rotate(ctx: Ctx, name: string): Promise<void> {
     return;
   }
   if (r.kind === 'already') {
-    ctx.report.info(`${r.kubeconfig} already points to the rotatable kubelet client certificate ${r.pem}`);
+    ctx.report.info(`${r.kubeconfig} already points to the rotatable kubelet client certificate ${r.pem} (in a whole init, the kubelet's switch from standalone mode did it before its restart): nothing to change, no restart`);
     return;
   }
   ctx.report.result('file', `updated ${r.kubeconfig} to point to a rotatable kubelet client certificate and key (${r.pem})`);

@@ -48,8 +48,16 @@ async function waitAndSwitch(ctx: Ctx, w: Waits, targets: Awaited<ReturnType<Wai
 
   const leaveStandalone = async () => {
     const { leaveStandalone: leave } = await import('../../kubelet/kubelet-files.js');
-    const outcome = await leave(host, cfg, paths);
-    report.result('file', `wrote kubeadm's ${paths.kubeletFlagsEnvFile} and removed ${paths.kubeletBootstrapConfigFile}: the API server answers, so the kubelet leaves standalone mode`);
+    const left = await leave(host, cfg, paths);
+    report.result('file', `wrote kubeadm's ${paths.kubeletFlagsEnvFile} and removed ${paths.kubeletBootstrapConfigFile}: the kubelet leaves standalone mode`);
+    if (left.seed.kind === 'seeded' && left.rotation && left.rotation.kind !== 'no-rotatable-cert') {
+      report.result(
+        'file',
+        `wrote ${left.seed.file} and linked ${left.seed.pem} to it (the kubelet's client certificate store, from ${left.rotation.kubeconfig}'s embedded pair), ` +
+          `and pointed ${left.rotation.kubeconfig} at it: kubelet-finalize's change, made before this restart so the kubelet restarts once`,
+      );
+    }
+    const outcome = left.service;
     if (outcome.kind !== 'restarted') {
       const { HostError } = await import('../../errors.js');
       throw new HostError('KUBELET_RESTART_FAILED', `the kubelet could not be restarted with kubeadm's files: ${outcome.kind === 'failed' ? outcome.output : 'no systemctl'}`, `restart it by hand ("systemctl restart kubelet"), or run "mini-kubeadm init" again`);
