@@ -3,6 +3,11 @@
 // (commander's CommonJS files included). Every dynamic import() stays
 // a separate chunk, loaded only when a command needs it.
 //
+// Then the front (src/front.ts) on its own, as one CommonJS file, dist/bundle/front.cjs: what
+// bin/mini-kubeadm loads for help and usage errors. CommonJS, because Node 20 spends ~15 ms
+// starting its ESM loader; the phase catalog goes in as data (no phase file), and its actions'
+// import()s as stubs (the front hands every action to the ESM bundle before it runs).
+//
 // The chunks sit three levels below the repository, as dist/src/<dir>/*.js do, so the
 // `../../../templates` that addons/ and manifests/ resolve from import.meta.url still lands on
 // templates/.
@@ -10,7 +15,7 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * commander requires node:child_process (and with it net, dgram, streams: ~5 ms) only to spawn
@@ -56,4 +61,44 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [lazyChildProcessForCommander],
+});
+
+/** cli.ts's phase catalog, as tsc's output computes it from the phase files, written in as JSON */
+const catalog = await import(pathToFileURL(path.join(repo, 'dist/src/phases/catalog.js')).href);
+const catalogAsData = {
+  name: 'phase-catalog-as-data',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]phases[\\/]catalog\.js$/ }, () => ({
+      contents: `export const initCatalog = ${JSON.stringify(catalog.initCatalog)};\nexport const resetCatalog = ${JSON.stringify(catalog.resetCatalog)};\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** an action's code is not in the front: it never runs there (front.ts stops before any action) */
+const importsAsStubs = {
+  name: 'imports-as-stubs',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: `${path.relative(repo, args.importer)}: ${args.path}`, namespace: 'mk-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'mk-stub' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the front bundle (src/front.ts runs no action)`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+const frontFile = path.join(repo, 'dist/bundle/front.cjs');
+await build({
+  entryPoints: [path.join(repo, 'dist/src/front.js')],
+  outfile: frontFile,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['main'],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander, catalogAsData, importsAsStubs],
 });

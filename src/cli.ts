@@ -1,11 +1,11 @@
 // The command tree, and nothing else: init (and `phase` for short), reset, config, version.
-// Phase commands come from the phase registries; every action loads its code on demand, and
-// given argv only the branch it names gets subcommands, so that `--help` stays fast.
+// Phase commands come from the phase catalog (names, texts, flags: no phase code); every action
+// loads its code on demand and does nothing before that import() (src/front.ts relies on it),
+// and given argv only the branch it names gets subcommands, so that `--help` stays fast.
 
 import { Command } from 'commander';
 import type { FlagValues } from './config/flags.js';
-import { initPhases } from './phases/init/index.js';
-import { resetPhases } from './phases/reset/index.js';
+import { initCatalog, resetCatalog } from './phases/catalog.js';
 import { addFlags, bindPhaseAlias, bindWorkflow, expandFor, flagValues, type WorkflowSpec } from './workflow/commands.js';
 import type { InitContext } from './phases/context.js';
 import type { ResetContext } from './phases/reset/context.js';
@@ -25,7 +25,7 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
   const init: WorkflowSpec<InitContext> = {
     name: 'init',
     short: 'Run this command in order to set up the Kubernetes control plane',
-    phases: initPhases,
+    phases: initCatalog,
     extraFlags: ['skip-phases', 'kubeconfig-dir', 'skip-token-print', 'skip-certificate-key-print', 'upload-certs', 'certificate-key', 'token', 'token-ttl', 'patches', 'fix', 'cni'],
     run: async (target, flags) => (await import('./commands/init.js')).runInit(io, target, flags),
   };
@@ -35,7 +35,7 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
   const reset: WorkflowSpec<ResetContext> = {
     name: 'reset',
     short: 'Performs a best effort revert of changes made to this host by \'mini-kubeadm init\' or \'mini-kubeadm join\'',
-    phases: resetPhases,
+    phases: resetCatalog,
     extraFlags: ['skip-phases', 'force', 'cleanup-tmp-dir', 'ignore-preflight-errors', 'kubeconfig-dir'],
     run: async (target, flags) => (await import('./commands/reset.js')).runReset(io, target, flags),
   };

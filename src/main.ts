@@ -20,7 +20,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
 }
 
 /** The process's streams, each made on first use: a stream costs a few ms, and `--help` needs only stdout. */
-function processIo(): Io {
+export function processIo(): Io {
   return {
     get stdout() {
       return process.stdout;

@@ -142,12 +142,14 @@ for (const r of rows.filter((x) => x.c.name === 'mini-kubeadm --help')) {
   console.log(`${r.label} / node -e 0 = ${wall.toFixed(2)}x wall, ${cpu.toFixed(2)}x cpu (median of per-round ratios; target <= 1.3x: ${ok})`);
 }
 
-// what --help loads: a resolve hook logs every module
+// what --help loads: a resolve hook logs every ES module, and at exit the CommonJS ones
 const hook = path.join(scratch, 'hook.mjs');
 writeFileSync(hook, "export async function resolve(s, c, next) { const r = await next(s, c); if (!r.url.startsWith('node:')) process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n");
 const reg = path.join(scratch, 'register.mjs');
 writeFileSync(reg, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hook).href)});\n`);
-const traced = spawnSync(process.execPath, ['--import', pathToFileURL(reg).href, thisBin, '--help'], { encoding: 'utf8' });
+const cjs = path.join(scratch, 'cjs.cjs');
+writeFileSync(cjs, "process.on('exit', () => { for (const f of Object.keys(require.cache)) process.stderr.write('LOADED ' + require('node:url').pathToFileURL(f).href + '\\n'); });\n");
+const traced = spawnSync(process.execPath, ['--import', pathToFileURL(reg).href, '--require', cjs, thisBin, '--help'], { encoding: 'utf8' });
 const loaded = [...new Set(traced.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7)))];
 const ours = loaded.filter((u) => u.includes('/dist/'));
 const bytes = ours.reduce((n, u) => n + statSync(fileURLToPath(u)).size, 0);

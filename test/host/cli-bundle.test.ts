@@ -1,7 +1,7 @@
-// bin/mini-kubeadm runs the esbuild bundle (dist/bundle), the other tests run tsc's output
-// in-process: here the bundle, spawned as a user runs it, must do what dist/src does (help,
-// errors, static pod manifests from templates/ byte for byte) and issue certificates and
-// kubeconfigs that openssl verifies.
+// bin/mini-kubeadm runs the esbuild bundles (dist/bundle: front.cjs for help, esm/ for the rest),
+// the other tests run tsc's output in-process: here the bundles, spawned as a user runs them,
+// must do what dist/src does (help, errors, static pod manifests from templates/ byte for byte)
+// and issue certificates and kubeconfigs that openssl verifies.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,8 +33,14 @@ function verify(caFile: string, certFile: string): string {
 
 const sameAsInProcess: { name: string; argv: string[] }[] = [
   { name: '--help', argv: ['--help'] },
+  { name: 'no arguments (help on stderr, exit 1)', argv: [] },
   { name: 'init --help (phase table)', argv: ['init', '--help'] },
+  { name: 'help reset', argv: ['help', 'reset'] },
   { name: 'phase certs all --help', argv: ['phase', 'certs', 'all', '--help'] },
+  { name: 'reset phase cleanup-node -h', argv: ['reset', 'phase', 'cleanup-node', '-h'] },
+  { name: 'phase (help from main: an action prints it)', argv: ['phase'] },
+  { name: '"help" as the value of a flag (front hands it on to main)', argv: ['config', 'print', 'init-defaults', '--kubernetes-version', 'help'] },
+  { name: '--help as the value of a flag (a usage error)', argv: ['version', '--output', '--help'] },
   { name: 'an unknown phase', argv: ['phase', 'certz'] },
   { name: 'an unknown flag', argv: ['phase', 'certs', 'ca', '--no-such-flag'] },
   { name: 'config print init-defaults (js-yaml)', argv: ['config', 'print', 'init-defaults'] },
