@@ -2,6 +2,7 @@
 // phases with timing, and say what was done (or, on failure, what was left and how to undo it).
 
 import type { FlagValues } from '../config/flags.js';
+import type { HostAction } from '../host/host.js';
 import { loadInitConfig } from '../config/load.js';
 import { nodeHost } from '../host/node-host.js';
 import { nodePaths } from '../host/paths.js';
@@ -64,7 +65,7 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     } catch (e) {
       // keys queued for phases that will not run now must not hold the exit up
       if (keysEarly) (await import('../pki/start-keys.js')).stopKeyGeneration(ctx.state);
-      if (e instanceof PhaseFailedError && target === undefined && !host.dryRun && host.actions.some((a) => a.kind !== 'run')) {
+      if (e instanceof PhaseFailedError && target === undefined && !host.dryRun && stillWritten(host.actions).length > 0) {
         report.warn(`init stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run init again (it reuses what is valid), or run "mini-kubeadm reset" to undo everything.`);
       }
       throw e;
@@ -74,4 +75,14 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
   } finally {
     report.close();
   }
+}
+
+/** what this run wrote (files, directories, links) and has not removed again */
+export function stillWritten(actions: readonly HostAction[]): string[] {
+  const there = new Set<string>();
+  for (const a of actions) {
+    if (a.kind === 'write' || a.kind === 'mkdir' || a.kind === 'symlink') there.add(a.path);
+    else if (a.kind === 'remove') for (const p of [...there]) if (p === a.path || p.startsWith(`${a.path}/`)) there.delete(p);
+  }
+  return [...there];
 }
