@@ -8,6 +8,14 @@ import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
 
 type Ctx = Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'standaloneKubelet' | 'gates'>;
+
+/**
+ * How long after the API server answers the standalone kubelet switches (docs/fast-init.md,
+ * "Three timers"): its first status reconcile, ~10.7 s after that restart, must come after the
+ * controller-manager has seen the node Ready (~9.5 s after the API answers here, seen within 5
+ * s), or the static pods it marked NotReady wait for the next one, 10 s later.
+ */
+const SWITCH_AFTER_API_MS = 4_000;
 type Waits = typeof import('../../kubelet/control-plane-wait.js');
 
 export const waitControlPlanePhase: Phase<InitContext> = {
@@ -72,24 +80,29 @@ async function waitAndSwitch(ctx: Ctx, w: Waits, targets: Awaited<ReturnType<Wai
     report.info(`switching the kubelet to kubeadm's files: ${why}`);
     switched = leaveStandalone();
   };
+  let due: { timer: NodeJS.Timeout; done: Promise<void> } | undefined;
   const onHealthy = (name: string) => {
     if (name !== 'kube-apiserver') return;
     ctx.gates?.apiServer.open();
-    if (standalone) startSwitch('the API server answers');
-    else ctx.gates?.kubeletOnKubeadmFiles.open();
+    if (!standalone) return void ctx.gates?.kubeletOnKubeadmFiles.open();
+    report.info(`the API server answers; the kubelet switches to kubeadm's files in ${SWITCH_AFTER_API_MS / 1000}s, so that its first status reconcile comes after the node is Ready`);
+    let fire!: () => void;
+    const done = new Promise<void>((r) => (fire = r));
+    due = { timer: setTimeout(() => (startSwitch(`${SWITCH_AFTER_API_MS / 1000}s after the API server answered`), fire()), SWITCH_AFTER_API_MS), done };
   };
-  // The switch is due when the API server answers: then the restart no longer takes CPU from
-  // the control plane's own start (measured: the API server healthy ~2 s sooner than with a
-  // switch as soon as every static pod ran, which also polled crictl meanwhile), the kubelet
-  // registers the Node at once, and it is the kubelet's last restart, ~8 s before the add-on
-  // pods arrive (a probe worker the kubelet starts within one probe period of its own start
-  // first sleeps a random part of that period).
+  // The switch is due a few seconds after the API server answers: not during the control
+  // plane's own start (measured: the API server healthy ~2 s sooner than with a switch as soon
+  // as every static pod ran, which also polled crictl meanwhile), and late enough that the
+  // kubelet's first status reconcile follows the node's Ready (SWITCH_AFTER_API_MS); the Node
+  // still registers before the controller-manager's controllers run (~6.5 s after the API).
   try {
     await w.waitForControlPlane({ ...deps, onHealthy }, targets, await w.adminClientTls(host, paths));
   } catch (e) {
+    if (due) clearTimeout(due.timer);
     await switched?.catch(() => undefined);
     throw e;
   }
+  await due?.done;
   await switched;
   report.result('static-pod', `control plane up: ${targets.map((t) => t.name).join(', ')} answer (static pods run by the kubelet from ${paths.manifestsDir})`);
 }
