@@ -1,8 +1,8 @@
 // The wait-control-plane phase of init: wait for the kubelet, then for the static pods it runs
 // (kube-apiserver, kube-controller-manager, kube-scheduler, etcd behind them) to answer. In a
 // whole init it also tells the phases beside it (ctx.gates) the moment the API server answers,
-// and, if the kubelet started in standalone mode, switches it to kubeadm's files once the API
-// server answers (src/kubelet/standalone.ts).
+// and, if the kubelet started in standalone mode, switches it to kubeadm's files 4 s after the
+// API server answers (src/kubelet/standalone.ts; SWITCH_AFTER_API_MS below says why 4 s).
 
 import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
