@@ -3,22 +3,11 @@
 // unknown subcommand or option, compared for every command path there is.
 
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import test from 'node:test';
 import { buildCli } from '../../src/cli.js';
 import { renderError } from '../../src/main.js';
-import type { Io } from '../../src/io.js';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { captureIo, runCli, type CliResult } from '../helpers/run-cli.js';
 
-function captureIo(): { io: Io; out: () => CliResult['stdout']; err: () => CliResult['stderr'] } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d: Buffer) => (o += d.toString()));
-  stderr.on('data', (d: Buffer) => (e += d.toString()));
-  return { io: { stdout, stderr, env: { NO_COLOR: '1' }, cwd: process.cwd() }, out: () => o, err: () => e };
-}
 
 /** what the full tree (buildCli without argv) prints for argv */
 async function fullTree(argv: string[]): Promise<CliResult> {

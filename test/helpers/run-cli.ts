@@ -1,6 +1,7 @@
 // Runs the CLI in-process, as a user would from a shell, and captures what it printed.
 
 import { PassThrough } from 'node:stream';
+import type { Io } from '../../src/io.js';
 import { main } from '../../src/main.js';
 
 export interface CliResult {
@@ -9,13 +10,19 @@ export interface CliResult {
   stderr: string;
 }
 
+/** An Io whose two streams are collected as text (NO_COLOR, this process's cwd unless given). */
+export function captureIo(opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { io: Io; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let o = '';
+  let e = '';
+  stdout.on('data', (d: Buffer) => (o += d.toString()));
+  stderr.on('data', (d: Buffer) => (e += d.toString()));
+  return { io: { stdout, stderr, env: { NO_COLOR: '1', ...opts.env }, cwd: opts.cwd ?? process.cwd() }, out: () => o, err: () => e };
+}
+
 export async function runCli(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await main(argv, { stdout: out, stderr: err, env: { NO_COLOR: '1', ...opts.env }, cwd: opts.cwd ?? process.cwd() });
-  return { code, stdout, stderr };
+  const c = captureIo(opts);
+  const code = await main(argv, c.io);
+  return { code, stdout: c.out(), stderr: c.err() };
 }

@@ -6,29 +6,19 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildCli } from '../../src/cli.js';
 import type { Io } from '../../src/io.js';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { captureIo, runCli, type CliResult } from '../helpers/run-cli.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const { front } = createRequire(import.meta.url)(path.join(repo, 'dist/bundle/front.cjs')) as { front: (argv: string[], io?: Io) => Promise<number | undefined> };
 
-function capture(): { io: Io; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d: Buffer) => (o += d.toString()));
-  stderr.on('data', (d: Buffer) => (e += d.toString()));
-  return { io: { stdout, stderr, env: { NO_COLOR: '1' }, cwd: process.cwd() }, out: () => o, err: () => e };
-}
 
 /** what the front bundle does with argv: its answer, or 'main' when it hands argv on */
 async function viaFront(argv: string[]): Promise<CliResult | 'main'> {
-  const c = capture();
+  const c = captureIo();
   const code = await front(argv, c.io);
   if (code === undefined) {
     assert.equal(c.out() + c.err(), '', `front printed before handing on: ${argv.join(' ')}`);
@@ -42,7 +32,7 @@ const walk = (cmd: ReturnType<typeof buildCli>, p: string[]) => {
   paths.push(p);
   for (const sub of cmd.commands) walk(sub, [...p, sub.name()]);
 };
-walk(buildCli(capture().io), []);
+walk(buildCli(captureIo().io), []);
 
 const answered: { name: string; argv: (p: string[]) => string[] | undefined }[] = [
   { name: '--help', argv: (p) => [...p, '--help'] },
