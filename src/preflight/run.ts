@@ -95,6 +95,8 @@ export async function runInitPreflight(opts: {
   // the checks that need the node's answers wait for them; the others run beside
   const earlier = findEarlierInit(host, cfg, opts.paths);
   const full = preflightEnv(host, cfg, opts.paths, opts.machine, ignored, earlier);
+  // awaited below; if `earlier` fails first, its error is the one that surfaces
+  full.catch(() => undefined);
   const checks = initChecks(cfg);
   const early = envWithoutNode(host, cfg, opts.paths, opts.machine, await earlier);
   const byCheck = new Map<PreflightCheck, CheckResult[]>();
