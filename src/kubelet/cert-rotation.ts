@@ -25,9 +25,8 @@ interface Kubeconfig {
   users?: Named<{ user?: Record<string, unknown> }>[];
 }
 
-export async function enableClientCertRotation(host: Host, cfg: InitConfig, paths: Paths): Promise<RotationOutcome> {
-  const pem = kubeletPemPath(cfg, paths);
-  if (!(await host.exists(pem))) return { kind: 'no-rotatable-cert', pem };
+/** kubelet.conf, parsed, and the user of its current context (errors say how to re-create it) */
+async function readKubeletUser(host: Host, paths: Paths): Promise<{ file: string; kc: Kubeconfig; user: Named<{ user?: Record<string, unknown> }> }> {
   const file = paths.kubeconfig('kubelet');
   const text = await host.readText(file);
   const bad = (why: string) => new HostError('KUBELET_CONF_INVALID', `${file} ${why}`, `re-create it with "mini-kubeadm init phase kubeconfig kubelet" after removing it, then run this phase again`);
@@ -40,6 +39,14 @@ export async function enableClientCertRotation(host: Host, cfg: InitConfig, path
   if (!userName) throw bad(`is not a valid kubeconfig: no user for its current context "${ctxName}"`);
   const user = kc.users?.find((u) => u.name === userName);
   if (!user) throw bad(`does not contain authentication for user "${userName}"`);
+  return { file, kc, user };
+}
+
+export async function enableClientCertRotation(host: Host, cfg: InitConfig, paths: Paths): Promise<RotationOutcome> {
+  const pem = kubeletPemPath(cfg, paths);
+  if (!(await host.exists(pem))) return { kind: 'no-rotatable-cert', pem };
+  const { file, kc, user } = await readKubeletUser(host, paths);
+  const yaml = await import('js-yaml');
   const u = (user.user ??= {});
   if (u['client-certificate'] === pem && u['client-key'] === pem && !u['client-certificate-data'] && !u['client-key-data']) {
     return { kind: 'already', kubeconfig: file, pem };
@@ -80,9 +87,8 @@ export async function seedClientCertStore(host: Host, cfg: InitConfig, paths: Pa
   const yaml = await import('js-yaml');
   const kubeletConfig = yaml.load((await host.readText(paths.kubeletConfigFile)) ?? '') as { rotateCertificates?: unknown } | null;
   if (kubeletConfig?.rotateCertificates !== true) return { kind: 'skipped', why: `rotateCertificates is not true in ${paths.kubeletConfigFile}` };
-  const kc = yaml.load((await host.readText(paths.kubeconfig('kubelet'))) ?? '') as Kubeconfig | null;
-  const userName = kc?.contexts?.find((c) => c.name === kc['current-context'])?.context?.user;
-  const user = kc?.users?.find((u) => u.name === userName)?.user;
+  if (!(await host.exists(paths.kubeconfig('kubelet')))) return { kind: 'skipped', why: `there is no ${paths.kubeconfig('kubelet')}` };
+  const user = (await readKubeletUser(host, paths)).user.user;
   const certData = user?.['client-certificate-data'];
   const keyData = user?.['client-key-data'];
   if (typeof certData !== 'string' || typeof keyData !== 'string') return { kind: 'skipped', why: `${paths.kubeconfig('kubelet')} has no embedded client certificate and key` };
