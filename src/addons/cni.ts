@@ -5,7 +5,7 @@ import type { InitConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { KubeObject } from '../kube/client.js';
-import { FLANNEL_SUBNET_FILE, flannelObjects } from './flannel.js';
+import { FLANNEL_SUBNET_FILE, flannelNodeConfig, flannelObjects } from './flannel.js';
 import { parseManifests } from './render.js';
 
 export interface CniPlan {
@@ -17,6 +17,11 @@ export interface CniPlan {
    * subnet.env: its CNI plugin fails every pod sandbox until then); unknown for a user's manifest
    */
   readyFile?: string;
+  /**
+   * the CNI config the network's agent copies onto this node (flannel's install-cni), which makes
+   * the node Ready; a whole init writes it ahead (addon/cni says why); unknown for a user's manifest
+   */
+  nodeConfig?: { path: string; content: string };
 }
 
 /** undefined with --cni none */
@@ -24,8 +29,10 @@ export async function cniPlan(cfg: Pick<InitConfig, 'cni' | 'networking'>, host:
   switch (cfg.cni.kind) {
     case 'none':
       return undefined;
-    case 'flannel':
-      return { name: 'flannel', objects: await flannelObjects(cfg), readyFile: FLANNEL_SUBNET_FILE };
+    case 'flannel': {
+      const objects = await flannelObjects(cfg);
+      return { name: 'flannel', objects, readyFile: FLANNEL_SUBNET_FILE, nodeConfig: flannelNodeConfig(objects) };
+    }
     case 'file': {
       const text = await host.readText(cfg.cni.path);
       if (text === undefined) throw new UserError('CNI_FILE_MISSING', `--cni ${cfg.cni.path}: no such file`, 'give the path of a pod network manifest (YAML), or --cni flannel / --cni none');

@@ -173,6 +173,24 @@ test('cluster-side phases against a real kube-apiserver', { timeout: 240_000 }, 
     assert.equal(kubectlJson(admin, 'get', 'deployment', 'coredns', '-n', 'kube-system').spec.replicas, 3);
   });
 
+  await t.test('addon/cni: only a whole init writes flannel\'s CNI config ahead of it, the bytes its install-cni copies', async () => {
+    const conflist = '/etc/cni/net.d/10-flannel.conflist';
+    assert.equal(await node.host.readText(conflist), undefined, 'a phase run must not write the CNI config');
+    node.ctx.wholeInit = true;
+    try {
+      const first = await run(node, 'addon/cni');
+      assert.ok(first.some((r) => r.startsWith(`file: wrote ${conflist} (0644)`)), first.join('\n'));
+      const cm = kubectlJson(admin, 'get', 'configmap', 'kube-flannel-cfg', '-n', 'kube-flannel');
+      assert.equal(await node.host.readText(conflist), cm.data['cni-conf.json']);
+      assert.equal(JSON.parse(cm.data['cni-conf.json']).plugins[0].type, 'flannel');
+      assert.equal(((await node.host.stat(conflist))?.mode ?? 0) & 0o777, 0o644);
+      const second = await run(node, 'addon/cni');
+      assert.ok(second.some((r) => r === `file: ${conflist} is already flannel's CNI config`), second.join('\n'));
+    } finally {
+      node.ctx.wholeInit = false;
+    }
+  });
+
   await t.test('show-join-command: kubeadm join with the token and the CA hash openssl computes', async () => {
     await run(node, 'show-join-command');
     const text = node.report.events.filter((e) => e.type === 'print').map((e) => (e as { message: string }).message).join('\n');

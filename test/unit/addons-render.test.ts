@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderTemplate, renderManifests, parseManifests } from '../../src/addons/render.js';
-import { flannelObjects, DEFAULT_FLANNEL_IMAGES } from '../../src/addons/flannel.js';
+import { flannelObjects, flannelNodeConfig, DEFAULT_FLANNEL_IMAGES } from '../../src/addons/flannel.js';
 import { cniPlan } from '../../src/addons/cni.js';
 import { nthServiceIP } from '../../src/addons/service-ip.js';
 import { MkError } from '../../src/errors.js';
@@ -41,6 +41,22 @@ test('flannel: the pod CIDR goes into net-conf.json (vxlan), images are overrida
   assert.equal(spec.initContainers[0].image, DEFAULT_FLANNEL_IMAGES.cniPluginImage);
   const mirrored = await flannelObjects(cfg, { flannelImage: 'm/flannel:x', cniPluginImage: 'm/cni:y' });
   assert.equal((mirrored.find((o) => o.kind === 'DaemonSet')!.spec as any).template.spec.initContainers[1].image, 'm/flannel:x');
+});
+
+test('flannel: the node CNI config is what install-cni copies (ConfigMap key -> hostPath), and a changed template is refused', async () => {
+  const objs = await flannelObjects(testConfig());
+  const conf = flannelNodeConfig(objs);
+  assert.equal(conf.path, '/etc/cni/net.d/10-flannel.conflist');
+  const cm = objs.find((o) => o.kind === 'ConfigMap')!;
+  assert.equal(conf.content, (cm.data as Record<string, string>)['cni-conf.json']);
+  assert.equal(JSON.parse(conf.content).plugins[0].type, 'flannel');
+  const plan = await cniPlan(testConfig(), { readText: async () => undefined });
+  assert.deepEqual(plan?.nodeConfig, conf);
+  // the init container no longer copies from the ConfigMap: no guess
+  const changed = structuredClone(objs);
+  const install = (changed.find((o) => o.kind === 'DaemonSet')!.spec as any).template.spec.initContainers.find((c: { name: string }) => c.name === 'install-cni');
+  install.args = ['-f', '/somewhere/else.json', '/etc/cni/net.d/10-flannel.conflist'];
+  assert.throws(() => flannelNodeConfig(changed), /install-cni/);
 });
 
 test('cni: flannel without a pod CIDR says which flag to give', async () => {

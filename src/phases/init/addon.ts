@@ -37,6 +37,30 @@ async function awaitPodNetwork(ctx: Pick<InitContext, 'host' | 'report' | 'state
   }
 }
 
+/**
+ * In a whole init: write the CNI config the pod network's agent would copy onto this node, the
+ * same bytes, before it does. Why: the node is NotReady until that file exists, and the
+ * controller-manager marks every pod on a NotReady node NotReady (again at each pod update while
+ * its view of the node, refreshed every 5 s, says NotReady); the kubelet puts a static pod's Ready
+ * back only in its status reconcile, every 10 s. With the file in place before the kubelet leaves
+ * standalone mode, the node is Ready when it registers and nothing is marked. The node then says
+ * Ready a few seconds before the agent gives pods addresses; the only pods in init that need one
+ * are CoreDNS's, and coredns holds them back until the agent is up (awaitPodNetwork). Not in a
+ * single phase run: pods already waiting there would be scheduled too early and back off 10 s.
+ */
+async function writeNodeConfigAhead(ctx: Pick<InitContext, 'host' | 'report' | 'wholeInit'>, plan: import('../../addons/cni.js').CniPlan): Promise<void> {
+  const conf = plan.nodeConfig;
+  if (!ctx.wholeInit || !conf) return;
+  if ((await ctx.host.readText(conf.path)) === conf.content) {
+    ctx.report.result('file', `${conf.path} is already ${plan.name}'s CNI config`);
+    return;
+  }
+  const dir = conf.path.slice(0, conf.path.lastIndexOf('/'));
+  await ctx.host.mkdir(dir, 0o755);
+  await ctx.host.writeFile(conf.path, conf.content, 0o644);
+  ctx.report.result('file', `wrote ${conf.path} (0644), the CNI config ${plan.name}'s pod writes on this node, ahead of it: the node is Ready when the kubelet registers it`);
+}
+
 export const addonPhase: Phase<InitContext> = {
   name: 'addon',
   short: 'Install required addons for passing conformance tests',
@@ -59,6 +83,7 @@ export const addonPhase: Phase<InitContext> = {
         ctx.report.info(`pod network: ${plan.name}`);
         await applyAndReport(ctx, plan.objects);
         ctx.state.set(POD_NETWORK_STATE, plan);
+        await writeNodeConfigAhead(ctx, plan);
       },
     },
     {
