@@ -46,11 +46,11 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     const selectedWithConfigSkips = target === undefined ? selectPhases(initPhases, undefined, [...skip, ...cfg.skipPhases]) : selected;
     const runs = (name: string) => selectedWithConfigSkips.some((p) => p.path === name);
     ctx.wholeInit = target === undefined && !host.dryRun;
+    if (ctx.wholeInit) ctx.runsPhase = runs;
     if (ctx.wholeInit && runs('wait-control-plane')) {
       const { Gate } = await import('../workflow/gate.js');
-      ctx.gates = { apiServer: new Gate('the API server to answer'), kubeletOnKubeadmFiles: new Gate("the kubelet to run on kubeadm's files") };
+      ctx.gates = { apiServer: new Gate('the API server to answer') };
     }
-    ctx.standaloneKubelet = target === undefined && !host.dryRun && runs('kubelet-start') && runs('wait-control-plane');
     // a whole init starts every key its certs and kubeconfig phases will need now, so they are
     // made on the thread pool while preflight waits on the node (src/pki/start-keys.ts)
     const keysEarly = ctx.wholeInit && (runs('certs') || runs('kubeconfig'));

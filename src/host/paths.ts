@@ -16,7 +16,7 @@ export interface Paths {
   kubeletConfigFile: string;
   kubeletFlagsEnvFile: string;
   kubeletInstanceConfigFile: string;
-  /** the transient standalone-mode kubelet config of a full init (mini-kubeadm's own; removed once the API server answers) */
+  /** the standalone-mode kubelet config of mini-kubeadm's init before 2026-11-25: kubelet-start removes one an interrupted init left */
   kubeletBootstrapConfigFile: string;
   kubeletClientCurrentPem: string;
   /** /var/lib/etcd unless configured */

@@ -75,7 +75,7 @@ export interface WaitDeps {
   diagnose?: (lastDetail?: string) => Promise<string>;
   /** for tests: override the reason to keep waiting past the deadline */
   extend?: () => Promise<string | undefined>;
-  /** called as each component turns healthy (the standalone kubelet's switch starts on kube-apiserver) */
+  /** called as each component turns healthy (a whole init's gate opens on kube-apiserver) */
   onHealthy?: (name: string) => void;
 }
 

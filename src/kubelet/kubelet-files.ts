@@ -11,11 +11,10 @@ import { ignoreSet } from '../preflight/ignore.js';
 import { kubeadmFlagsEnv } from './flags-env.js';
 import { instanceConfigText, kubeletConfiguration, renderKubeletConfiguration } from './kubelet-config.js';
 import { decideForNode, observeNode, type NodeDecisions } from './node-decisions.js';
-import { bootstrapKubeletConfig, standaloneFlagsEnv } from './standalone.js';
 
 export interface WrittenKubeletFiles {
   files: string[];
-  /** a bootstrap config left by a full init that stopped before its switch, now removed */
+  /** a standalone-mode bootstrap config left by an init of mini-kubeadm before 2026-11-25 (it stopped before its switch), now removed */
   removed: string[];
   decisions: NodeDecisions;
   /** kubeadm-style warnings about user values that differ from the recommended ones */
@@ -41,7 +40,7 @@ export async function writeKubeletFiles(
   host: Host,
   cfg: InitConfig,
   paths: Paths,
-  opts: { hostname?: string; ignored?: ReadonlySet<string>; standalone?: boolean; prepared?: PreparedKubeletFiles } = {},
+  opts: { hostname?: string; ignored?: ReadonlySet<string>; prepared?: PreparedKubeletFiles } = {},
 ): Promise<WrittenKubeletFiles> {
   const facts = nodeFacts(cfg.kubernetesVersion.minor);
   const { doc, warnings, decisions } = opts.prepared ?? (await prepareKubeletFiles(host, cfg, opts));
@@ -50,15 +49,11 @@ export async function writeKubeletFiles(
   const files: string[] = [];
   const removed: string[] = [];
   const flagsEnv = kubeadmFlagsEnv(cfg, facts, opts.hostname ?? osHostname());
-  if (opts.standalone) {
-    // the bootstrap config first: the flags file names it
-    await host.writeFile(paths.kubeletBootstrapConfigFile, await renderKubeletConfiguration(bootstrapKubeletConfig(doc)), 0o644);
-    files.push(paths.kubeletBootstrapConfigFile);
-  } else if (await host.exists(paths.kubeletBootstrapConfigFile)) {
+  if (await host.exists(paths.kubeletBootstrapConfigFile)) {
     await host.remove(paths.kubeletBootstrapConfigFile);
     removed.push(paths.kubeletBootstrapConfigFile);
   }
-  await host.writeFile(paths.kubeletFlagsEnvFile, opts.standalone ? standaloneFlagsEnv(flagsEnv, paths) : flagsEnv, 0o644);
+  await host.writeFile(paths.kubeletFlagsEnvFile, flagsEnv, 0o644);
   files.push(paths.kubeletFlagsEnvFile);
   if (facts.instanceConfig) {
     await host.writeFile(paths.kubeletInstanceConfigFile, instanceConfigText(cfg.nodeRegistration.criSocket), 0o644);
@@ -67,30 +62,6 @@ export async function writeKubeletFiles(
   await host.writeFile(paths.kubeletConfigFile, await renderKubeletConfiguration(doc), 0o644);
   files.push(paths.kubeletConfigFile);
   return { files, removed, decisions, warnings };
-}
-
-/**
- * The end of the standalone bootstrap: kubeadm's own kubeadm-flags.env (byte-identical to what
- * kubelet-start writes alone), the bootstrap config removed, the kubelet restarted in its
- * normal mode. Static-pod UIDs depend on the manifest and the node name only, so the kubelet
- * adopts the running containers. kubelet.conf is pointed at the rotatable client pair first
- * (seedClientCertStore), so kubelet-finalize finds it done and this is the kubelet's only restart.
- */
-export async function leaveStandalone(host: Host, cfg: InitConfig, paths: Paths, hostname = osHostname()): Promise<LeftStandalone> {
-  const facts = nodeFacts(cfg.kubernetesVersion.minor);
-  await host.writeFile(paths.kubeletFlagsEnvFile, kubeadmFlagsEnv(cfg, facts, hostname), 0o644);
-  await host.remove(paths.kubeletBootstrapConfigFile);
-  const { seedClientCertStore, enableClientCertRotation } = await import('./cert-rotation.js');
-  const seed = await seedClientCertStore(host, cfg, paths);
-  const rotation = seed.kind === 'seeded' ? await enableClientCertRotation(host, cfg, paths) : undefined;
-  return { service: await restartKubelet(host, paths), seed, rotation };
-}
-
-export interface LeftStandalone {
-  service: KubeletServiceOutcome;
-  seed: import('./cert-rotation.js').SeedOutcome;
-  /** kubelet.conf pointed at the seeded pair (kubelet-finalize's job, done before the restart) */
-  rotation?: import('./cert-rotation.js').RotationOutcome;
 }
 
 export type KubeletServiceOutcome =

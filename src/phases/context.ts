@@ -13,8 +13,6 @@ import type { Gate } from '../workflow/gate.js';
 export interface InitGates {
   /** the API server answers: the add-ons and cluster objects can go in */
   apiServer: Gate;
-  /** the kubelet runs on kubeadm's files (left standalone mode): kubelet-finalize can work on them */
-  kubeletOnKubeadmFiles: Gate;
 }
 
 export interface InitContext {
@@ -29,14 +27,10 @@ export interface InitContext {
   kube(): Promise<KubeClient>;
   /** values one phase leaves for a later one in the same run (e.g. the token to print) */
   state: Map<string, unknown>;
-  /**
-   * a whole `init` (not one phase, not --dry-run) that runs both kubelet-start and
-   * wait-control-plane: the kubelet starts in standalone mode and wait-control-plane switches
-   * it to kubeadm's files once the API server answers (src/kubelet/standalone.ts)
-   */
-  standaloneKubelet?: boolean;
   /** a whole `init` run by initSchedule (not one phase, not --dry-run) */
   wholeInit?: boolean;
+  /** in a whole init: whether it runs this phase (path as in --skip-phases; skips taken into account) */
+  runsPhase?: (path: string) => boolean;
   /** in a whole init that runs wait-control-plane: the signals it gives the phases beside it */
   gates?: InitGates;
 }

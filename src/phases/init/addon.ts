@@ -42,9 +42,9 @@ async function awaitPodNetwork(ctx: Pick<InitContext, 'host' | 'report' | 'state
  * same bytes, before it does. Why: the node is NotReady until that file exists, and the
  * controller-manager marks every pod on a NotReady node NotReady (again at each pod update while
  * its view of the node, refreshed every 5 s, says NotReady); the kubelet puts a static pod's Ready
- * back only in its status reconcile, every 10 s. With the file in place before the kubelet leaves
- * standalone mode, the node is Ready when it registers and nothing is marked. The node then says
- * Ready a few seconds before the agent gives pods addresses; the only pods in init that need one
+ * back only in its status reconcile, every 10 s. Written while the API server starts, before the
+ * kubelet registers the Node, the node is Ready when it registers and nothing is marked. The node
+ * then says Ready some seconds before the agent gives pods addresses; the only pods in init that need one
  * are CoreDNS's, and coredns holds them back until the agent is up (awaitPodNetwork). Not in a
  * single phase run: pods already waiting there would be scheduled too early and back off 10 s.
  */
@@ -68,6 +68,12 @@ export const addonPhase: Phase<InitContext> = {
   // in a whole init it runs beside wait-control-plane and starts the moment the API server answers
   run: async (ctx) => {
     if (!ctx.gates) return;
+    // the pod network's node config goes in now, before the kubelet registers the Node (writeNodeConfigAhead)
+    if (ctx.runsPhase?.('addon/cni')) {
+      const { cniPlan } = await import('../../addons/cni.js');
+      const plan = await cniPlan(ctx.cfg, ctx.host);
+      if (plan) await writeNodeConfigAhead(ctx, plan);
+    }
     ctx.report.info('waiting for the API server to answer (wait-control-plane) before applying the add-ons');
     await ctx.gates.apiServer.opened;
   },
@@ -83,7 +89,6 @@ export const addonPhase: Phase<InitContext> = {
         ctx.report.info(`pod network: ${plan.name}`);
         await applyAndReport(ctx, plan.objects);
         ctx.state.set(POD_NETWORK_STATE, plan);
-        await writeNodeConfigAhead(ctx, plan);
       },
     },
     {

@@ -9,29 +9,18 @@ export const kubeletStartPhase: Phase<InitContext> = {
   short: 'Write kubelet settings and (re)start the kubelet',
   long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
   flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches', 'ignore-preflight-errors'],
-  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags' | 'standaloneKubelet'>) => {
+  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags'>) => {
     const [k, { ignoredChecks }] = await Promise.all([import('../../kubelet/kubelet-files.js'), import('../../preflight/ignore.js')]);
     const { host, paths, report } = ctx;
 
     // the same ignore list preflight used: an ignored Swap check means "let the kubelet run with swap"
     const ignored = ignoredChecks(ctx.cfg.nodeRegistration.ignorePreflightErrors, ctx.flags['ignore-preflight-errors']);
-    // standalone needs a service manager to switch the kubelet back; by hand, kubeadm's files only
-    const { hasSystemctl } = await import('../../host/systemd.js');
     // kubeadm stops the kubelet first so it never reads a half-written configuration; what the
     // files will say is worked out meanwhile (nothing is written before the stop returns)
-    const [standalone, prepared] = await Promise.all([
-      k.stopKubelet(host).then(async () => ctx.standaloneKubelet === true && (await hasSystemctl(host))),
-      k.prepareKubeletFiles(host, ctx.cfg, { ignored }),
-    ]);
-    const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored, standalone, prepared });
+    const [, prepared] = await Promise.all([k.stopKubelet(host), k.prepareKubeletFiles(host, ctx.cfg, { ignored })]);
+    const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored, prepared });
     for (const f of written.files) report.result('file', `wrote ${f} (0644)`);
-    for (const f of written.removed) report.result('file', `removed ${f}, left by an init that stopped before the API server answered`);
-    if (standalone) {
-      report.info(
-        `the kubelet starts in standalone mode (no kubeconfig; ${paths.kubeletBootstrapConfigFile}), so it runs the static pods without waiting for an API server; ` +
-          `once the API server answers, wait-control-plane writes kubeadm's ${paths.kubeletFlagsEnvFile}, removes the bootstrap file and restarts the kubelet`,
-      );
-    }
+    for (const f of written.removed) report.result('file', `removed ${f}, the standalone-mode config of an earlier mini-kubeadm's init that stopped before the API server answered`);
     for (const w of written.warnings) report.warn(w);
 
     const d = written.decisions;
@@ -43,7 +32,7 @@ export const kubeletStartPhase: Phase<InitContext> = {
     if (outcome.kind === 'restarted' && host.dryRun) {
       report.info('would restart the kubelet (systemctl daemon-reload, systemctl restart kubelet)');
     } else if (outcome.kind === 'restarted') {
-      report.info(`started the kubelet (systemctl daemon-reload, systemctl restart kubelet); it runs the static pods in ${paths.manifestsDir}${standalone ? ' as their manifests appear' : ''}`);
+      report.info(`started the kubelet (systemctl daemon-reload, systemctl restart kubelet); it runs the static pods in ${paths.manifestsDir} as their manifests appear`);
     } else if (outcome.kind === 'no-systemctl') {
       report.warn(`no systemctl on this node: the kubelet must be started by hand with: ${outcome.how}`);
     } else {
