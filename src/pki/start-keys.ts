@@ -1,6 +1,6 @@
 // The earliest start of key generation in an init: every key the certs and kubeconfig phases of
-// this run will need (the certs' in their sub-phases' order, then sa, then the kubeconfigs'
-// client keys), started on the thread pool so they are made while earlier phases (preflight)
+// this run will need (kubelet.conf's client key, then the certs' in their sub-phases' order, then
+// sa, then the other kubeconfigs' client keys), started on the thread pool so they are made while earlier phases (preflight)
 // wait on the node. The phases later take them from the same pool (the run's state map), and
 // generate any key that was not started here themselves.
 
@@ -36,8 +36,12 @@ export async function startKeyGeneration(deps: KeyStartDeps, phases: KeyStartPha
   const keys = keyPoolOf(deps.state);
   const pki = { ...deps, keys };
   try {
+    // kubelet.conf's key first: a whole init writes kubelet.conf right after the CA and starts the
+    // kubelet on it while the other certificates are made (initSchedule)
+    const first = KUBECONFIG_SPECS.filter((s) => s.name === 'kubelet');
+    if (phases.kubeconfig !== false) await prefetchKubeconfigKeys(pki, first, phases.certs !== false);
     if (phases.certs !== false) await prefetchCertKeys(pki);
-    if (phases.kubeconfig !== false) await prefetchKubeconfigKeys(pki, KUBECONFIG_SPECS, phases.certs !== false);
+    if (phases.kubeconfig !== false) await prefetchKubeconfigKeys(pki, KUBECONFIG_SPECS.filter((s) => !first.includes(s)), phases.certs !== false);
   } catch {
     // the phases look at the same files and say what is wrong
   }

@@ -40,12 +40,10 @@ async function awaitControlPlane(ctx: Ctx, w: Waits, targets: Awaited<ReturnType
   const deps = { host, cfg, paths, say: (m: string) => report.info(m) };
   const kubeletMs = await w.waitForKubelet(deps);
   report.info(`the kubelet is healthy after ${(kubeletMs / 1000).toFixed(1)}s; it starts the static pods from ${paths.manifestsDir}`);
-  let accounts: Promise<void> | undefined;
+  // a whole init makes the controller-manager's accounts before it asks for them (controller-accounts.ts)
+  const accounts = ctx.gates ? makeControllerAccounts(ctx, ctx.gates.apiServer.opened) : undefined;
   const onHealthy = (name: string) => {
-    if (name !== 'kube-apiserver') return;
-    ctx.gates?.apiServer.open();
-    // a whole init makes the controller-manager's accounts before it asks for them (controller-accounts.ts)
-    if (ctx.gates) accounts = makeControllerAccounts(ctx);
+    if (name === 'kube-apiserver') ctx.gates?.apiServer.open();
   };
   try {
     await w.waitForControlPlane({ ...deps, onHealthy }, targets, await w.adminClientTls(host, paths));
@@ -57,15 +55,34 @@ async function awaitControlPlane(ctx: Ctx, w: Waits, targets: Awaited<ReturnType
 
 /**
  * Creates the ServiceAccounts the controller-manager would create for its controllers, all at
- * once, the moment the API server answers. Never fails the phase: the controller-manager makes
- * any that are missing itself, only more slowly.
+ * once, as soon as the API server takes them: through super-admin.conf (system:masters, which
+ * needs no RBAC object), tried every 250 ms while the API server starts, since the
+ * controller-manager begins asking for them as soon as its RBAC rules exist, just before the API
+ * server reports healthy. Never fails the phase: the controller-manager makes any that are
+ * missing itself, only more slowly.
  */
-async function makeControllerAccounts(ctx: Pick<Ctx, 'cfg' | 'report' | 'kube'>): Promise<void> {
+async function makeControllerAccounts(ctx: Pick<Ctx, 'cfg' | 'report' | 'kube' | 'host' | 'paths'>, apiHealthy: Promise<void>): Promise<void> {
   const { controllerAccounts, CONTROLLER_ACCOUNTS_NAMESPACE } = await import('../../kube/objects/controller-accounts.js');
   const objects = controllerAccounts(ctx.cfg.kubernetesVersion.minor);
+  let healthy = false;
+  let gaveUp = false;
+  apiHealthy.then(() => void (healthy = true), () => void (healthy = gaveUp = true));
   try {
-    const client = await ctx.kube();
-    const results = await Promise.allSettled(objects.map((o) => client.create(o)));
+    // early: one account at a time through super-admin.conf until the API server takes it
+    const early = await superAdminClient(ctx);
+    let first: string | undefined;
+    while (early && !healthy && first === undefined) {
+      const r = await early.create(objects[0]!).catch(() => undefined);
+      if (r === 'created' || r === 'exists') first = r;
+      else await new Promise((res) => setTimeout(res, 250));
+    }
+    // the wait failed: it says why; nothing to add
+    if (first === undefined && gaveUp) return;
+    // otherwise (no super-admin.conf, or the API server reported healthy first): admin.conf, once it answers
+    const client = first !== undefined ? early! : (await apiHealthy, await ctx.kube());
+    const rest = first !== undefined ? objects.slice(1) : objects;
+    const settled = await Promise.allSettled(rest.map((o) => client.create(o)));
+    const results: PromiseSettledResult<string>[] = first !== undefined ? [{ status: 'fulfilled', value: first }, ...settled] : settled;
     const count = (what: string) => results.filter((r) => r.status === 'fulfilled' && r.value === what).length;
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${objects[i]!.metadata.name}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
     const [created, exists, forbidden] = [count('created'), count('exists'), count('forbidden')];
@@ -80,4 +97,15 @@ async function makeControllerAccounts(ctx: Pick<Ctx, 'cfg' | 'report' | 'kube'>)
   } catch (e) {
     ctx.report.warn(`the controller-manager's ServiceAccounts could not be made ahead (${e instanceof Error ? e.message : String(e)}); it makes them itself`);
   }
+}
+
+/** an API client through super-admin.conf with short calls (for tries while the API server starts), or undefined without that file */
+async function superAdminClient(ctx: Pick<Ctx, 'cfg' | 'host' | 'paths'>): Promise<import('../../kube/client.js').KubeClient | undefined> {
+  const path = ctx.paths.kubeconfig('super-admin');
+  const text = await ctx.host.readText(path);
+  if (text === undefined) return undefined;
+  const { httpKubeClient } = await import('../../kube/http-client.js');
+  const { hostPort } = await import('../../kube/objects/endpoint.js');
+  const server = `https://${hostPort(ctx.cfg.localAPIEndpoint.advertiseAddress, ctx.cfg.localAPIEndpoint.bindPort)}`;
+  return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server, callTimeoutMs: 2000, readFile: (p) => ctx.host.readFile(p) });
 }
