@@ -41,13 +41,14 @@ function put(n: Node, file: string, text = 'x'): void {
 }
 
 const CASES: { name: string; files: string[]; phases?: KeyStartPhases; want: string[] }[] = [
-  { name: 'a bare node: every cert key in sub-phase order, sa, then the kubeconfig keys', files: [], want: [...CERT_KEYS, ...KUBECONFIG_KEYS] },
+  // kubelet.conf's key first: a whole init writes kubelet.conf right after the CA and starts the kubelet on it
+  { name: "a bare node: kubelet.conf's key, every cert key in sub-phase order, sa, then the other kubeconfig keys", files: [], want: ['kubeconfig/kubelet', ...CERT_KEYS, ...KUBECONFIG_KEYS.filter((k) => k !== 'kubeconfig/kubelet')] },
   { name: 'kubeconfig phase skipped', files: [], phases: { kubeconfig: false }, want: CERT_KEYS },
   { name: 'certs phase skipped and no CA: nothing could sign the client certs', files: [], phases: { certs: false }, want: [] },
   {
     name: 'CA and admin.conf present: the missing rest',
     files: [`${PKI}/ca.crt`, `${PKI}/ca.key`, '/etc/kubernetes/admin.conf'],
-    want: [...CERT_KEYS.filter((k) => k !== 'ca'), ...KUBECONFIG_KEYS.filter((k) => k !== 'kubeconfig/admin')],
+    want: ['kubeconfig/kubelet', ...CERT_KEYS.filter((k) => k !== 'ca'), ...KUBECONFIG_KEYS.filter((k) => k !== 'kubeconfig/admin' && k !== 'kubeconfig/kubelet')],
   },
   {
     name: 'external CA (ca.crt without ca.key): only what other CAs sign',
