@@ -49,7 +49,7 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     if (ctx.wholeInit) ctx.runsPhase = runs;
     if (ctx.wholeInit && runs('wait-control-plane')) {
       const { Gate } = await import('../workflow/gate.js');
-      ctx.gates = { apiServer: new Gate('the API server to answer') };
+      ctx.gates = { apiServer: new Gate('the API server to answer'), kubeletConf: new Gate('kubelet.conf to be written') };
     }
     // a whole init starts every key its certs and kubeconfig phases will need now, so they are
     // made on the thread pool while preflight waits on the node (src/pki/start-keys.ts)
@@ -60,7 +60,9 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     }
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule
-      if (ctx.wholeInit) await runScheduled(ctx, selectedWithConfigSkips, initSchedule, report);
+      // a failed lane fails the gates, so no phase in another lane waits for them forever
+      const failGates = (e: unknown) => Object.values(ctx.gates ?? {}).forEach((g) => g.fail(e));
+      if (ctx.wholeInit) await runScheduled(ctx, selectedWithConfigSkips, initSchedule, report, undefined, failGates);
       else await runPhases(ctx, selectedWithConfigSkips, report);
     } catch (e) {
       // keys queued for phases that will not run now must not hold the exit up

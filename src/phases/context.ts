@@ -13,6 +13,8 @@ import type { Gate } from '../workflow/gate.js';
 export interface InitGates {
   /** the API server answers: the add-ons and cluster objects can go in */
   apiServer: Gate;
+  /** kubelet.conf is written (kubeconfig/kubelet): kubelet-start can start the kubelet on it */
+  kubeletConf: Gate;
 }
 
 export interface InitContext {

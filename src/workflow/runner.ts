@@ -199,6 +199,8 @@ export async function runScheduled<C>(
   schedule: Schedule,
   report: Reporter,
   now: () => number = () => performance.now(),
+  /** called as soon as a lane fails, while the other lanes of its stage go on (a run fails its gates here, so no lane waits forever on one that will not open) */
+  onLaneFailed: (e: unknown) => void = () => {},
 ): Promise<PhaseTiming[]> {
   const taken = new Set<string>();
   const take = (entry: string): PlacedPhase<C>[] => {
@@ -212,7 +214,7 @@ export async function runScheduled<C>(
   const timings: PhaseTiming[] = [];
   for (const stage of stages) {
     const lanes = stage.filter((l) => l.length > 0);
-    const results = await Promise.allSettled(lanes.map((lane) => runPhases(ctx, lane, report, now)));
+    const results = await Promise.allSettled(lanes.map((lane) => runPhases(ctx, lane, report, now).catch((e: unknown) => (onLaneFailed(e), Promise.reject(e)))));
     for (const r of results) if (r.status === 'fulfilled') timings.push(...r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;

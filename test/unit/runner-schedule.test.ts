@@ -55,6 +55,26 @@ test('schedule: --skip-phases still applies; a failure lets the other lane finis
   assert.ok(report.events.some((e) => e.type === 'phaseEnd' && e.path === 'a' && !e.ok));
 });
 
+test('schedule: a failed lane is reported at once (onLaneFailed), so a lane waiting on it can stop instead of hanging', async () => {
+  const { Gate } = await import('../../src/workflow/gate.js');
+  const gate = new Gate('a to finish');
+  const waiting: Phase<Toy>[] = [
+    slow('pre', 0),
+    { name: 'a', short: 'a', run: async () => { throw new Error('disk full'); } },
+    { name: 'b', short: 'b', run: async () => gate.opened },
+    slow('c', 0),
+    slow('post', 0),
+  ];
+  const ctx: Toy = { log: [] };
+  const failed: unknown[] = [];
+  await assert.rejects(
+    runScheduled(ctx, selectPhases(waiting, undefined, []), schedule, new MemoryReporter(), undefined, (e) => (failed.push(e), gate.fail(e))),
+    // the lane that failed first in the schedule's order is the one reported
+    (e: unknown) => e instanceof PhaseFailedError && e.phasePath === 'a' && /disk full/.test(e.message),
+  );
+  assert.equal(failed.length, 2, 'both lanes failed: a, then b on the failed gate');
+});
+
 test('schedule: a child as an entry runs with its parent first; the other children where the parent comes later', async () => {
   const ctx: Toy = { log: [] };
   const report = new MemoryReporter();

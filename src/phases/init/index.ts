@@ -39,9 +39,10 @@ export const initPhases: readonly Phase<InitContext>[] = [
 /**
  * A whole `init`: the same phases, each reporting its start and end, overlapped where they do
  * not depend on each other (docs/fast-init.md, README "The bootstrap"):
- * - the CA, then kubelet.conf, come first: the kubelet, started with kubeadm's files, needs both,
- *   and starts while the other certificates are made (it runs each static pod as its manifest
- *   appears, and registers the Node as soon as the API server takes requests);
+ * - the CA, then kubelet.conf, come first: kubelet-start, beside them, stops the kubelet and
+ *   writes its files meanwhile, then starts it on kubeadm's files as soon as kubelet.conf exists
+ *   (ctx.gates.kubeletConf), while the other certificates are made; it runs each static pod as
+ *   its manifest appears and registers the Node as soon as the API server takes requests;
  * - the etcd and kube-apiserver manifests are written as soon as the certificates exist, before
  *   the kubeconfigs (the other two components read theirs, so they follow them);
  * - once the API server answers (wait-control-plane opens ctx.gates.apiServer; the phases beside
@@ -50,8 +51,7 @@ export const initPhases: readonly Phase<InitContext>[] = [
  */
 export const initSchedule: Schedule = [
   [['preflight']],
-  [['certs/ca']],
-  [['kubeconfig/kubelet', 'kubelet-start'], ['certs', 'etcd', 'control-plane/apiserver', 'kubeconfig', 'control-plane']],
+  [['certs/ca', 'kubeconfig/kubelet', 'certs', 'etcd', 'control-plane/apiserver', 'kubeconfig', 'control-plane'], ['kubelet-start']],
   [['wait-control-plane'], ['addon'], ['kubelet-finalize', 'upload-config', 'upload-certs', 'mark-control-plane', 'bootstrap-token']],
   [['show-join-command']],
 ];

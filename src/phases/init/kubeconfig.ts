@@ -6,7 +6,7 @@ import type { Phase } from '../../workflow/phase.js';
 import type { InitContext } from '../context.js';
 import { pkiDeps } from './certs.js';
 
-type KubeconfigContext = Pick<InitContext, 'cfg' | 'opts' | 'paths' | 'host' | 'report' | 'state'>;
+type KubeconfigContext = Pick<InitContext, 'cfg' | 'opts' | 'paths' | 'host' | 'report' | 'state' | 'gates'>;
 
 const BASE_FLAGS = ['config', 'dry-run', 'rootfs', 'cert-dir', 'kubeconfig-dir', 'apiserver-advertise-address', 'apiserver-bind-port', 'control-plane-endpoint', 'kubernetes-version'];
 
@@ -28,6 +28,8 @@ function kubeconfigFilePhase(spec: KubeconfigSpec): Phase<InitContext> {
         'existing-external-ca': `Using user-provided kubeconfig file ${out.file} (external CA; server ${out.server})`,
       }[out.kind];
       ctx.report.result('file', what);
+      // a whole init starts the kubelet on it (initSchedule)
+      if (spec.name === 'kubelet') ctx.gates?.kubeletConf.open();
     },
   };
 }

@@ -9,7 +9,7 @@ export const kubeletStartPhase: Phase<InitContext> = {
   short: 'Write kubelet settings and (re)start the kubelet',
   long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
   flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches', 'ignore-preflight-errors'],
-  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags'>) => {
+  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags' | 'gates' | 'runsPhase'>) => {
     const [k, { ignoredChecks }] = await Promise.all([import('../../kubelet/kubelet-files.js'), import('../../preflight/ignore.js')]);
     const { host, paths, report } = ctx;
 
@@ -28,6 +28,11 @@ export const kubeletStartPhase: Phase<InitContext> = {
     if (d.failSwapOn) report.info(`set failSwapOn: false in ${paths.kubeletConfigFile}: ${d.failSwapOn.reason}`);
     if (d.failCgroupV1) report.info(`set failCgroupV1: false in ${paths.kubeletConfigFile} (kubeadm does not): ${d.failCgroupV1.reason}`);
 
+    // a whole init runs this beside the certificates: the kubelet starts once kubelet.conf is there
+    if (ctx.gates && ctx.runsPhase?.('kubeconfig/kubelet')) {
+      report.info(`waiting for ${paths.kubeconfig('kubelet')} (kubeconfig/kubelet, made right after the CA) before starting the kubelet`);
+      await ctx.gates.kubeletConf.opened;
+    }
     const outcome = await k.restartKubelet(host, paths);
     if (outcome.kind === 'restarted' && host.dryRun) {
       report.info('would restart the kubelet (systemctl daemon-reload, systemctl restart kubelet)');

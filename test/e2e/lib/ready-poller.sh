@@ -5,7 +5,8 @@
 # answering for kubernetes.default. Every 0.25 s, with one curl call to the API server (admin.conf's
 # client pair, both lists over one connection) and one jq: a kubectl call costs ~0.2 s of CPU, four a second took ~40% of this
 # 2-core machine from both tools while it measured them; this round costs about a quarter of that. Asked from
-# the host instead, the clock lagged 1-2 s a round.
+# the host instead, the clock lagged 1-2 s a round. The DNS question gets 1 s: busybox's nslookup
+# otherwise waits out its own timeouts while kube-proxy has no rule for kube-dns yet.
 end=$(( $(date +%s) + ${READY_TIMEOUT:-420} ))
 conf=/etc/kubernetes/admin.conf
 dir=$(mktemp -d)
@@ -23,7 +24,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
       def all_ready(ns): [.[1].items[] | select(.metadata.namespace == ns)] | length > 0 and all(ready);
       (.[0].items | length > 0 and all(any(.status.conditions[]; .type == "Ready" and .status == "True")))
       and all_ready("kube-system") and all_ready("kube-flannel")' >/dev/null 2>&1 &&
-     busybox nslookup kubernetes.default.svc.cluster.local 10.96.0.10 2>/dev/null | grep -q '10\.96\.0\.1$'; then
+     timeout 1 busybox nslookup kubernetes.default.svc.cluster.local 10.96.0.10 2>/dev/null | grep -q '10\.96\.0\.1$'; then
     date +%s.%N
     exit 0
   fi
