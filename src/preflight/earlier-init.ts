@@ -25,21 +25,40 @@ export async function findEarlierInit(host: Host, cfg: InitConfig, paths: Paths)
   if (!(await host.exists(paths.pki('ca.crt')))) return NO_EARLIER_INIT;
   const onDisk = await Promise.all(COMPONENTS.map(async (c) => [c, await host.readText(paths.manifest(c))] as const));
   const present = onDisk.filter(([c, text]) => text !== undefined && (c !== 'etcd' || cfg.etcd.local));
-  if (present.length === 0) return NO_EARLIER_INIT;
-
-  const [{ factsFor }, { readNodeFacts, buildManifest }] = await Promise.all([import('../config/versions.js'), import('../manifests/static-pod.js')]);
-  const facts = factsFor(cfg.kubernetesVersion);
-  const node = await readNodeFacts(host, cfg, facts, process.env);
   const same = new Set<TemplateName>();
-  await Promise.all(
-    present.map(async ([c, text]) => {
-      try {
-        if ((await buildManifest(c, cfg, node, facts)).text === text) same.add(c);
-      } catch {
-        // a configuration that cannot render fails later, in its own phase, with its own message
-      }
-    }),
-  );
-  const kubeletOfThisCluster = same.size > 0 && (await host.exists(paths.kubeletConfigFile)) && (await systemd.isActive(host, 'kubelet'));
+  if (present.length > 0) {
+    const [{ factsFor }, { readNodeFacts, buildManifest }] = await Promise.all([import('../config/versions.js'), import('../manifests/static-pod.js')]);
+    const facts = factsFor(cfg.kubernetesVersion);
+    const node = await readNodeFacts(host, cfg, facts, process.env);
+    await Promise.all(
+      present.map(async ([c, text]) => {
+        try {
+          if ((await buildManifest(c, cfg, node, facts)).text === text) same.add(c);
+        } catch {
+          // a configuration that cannot render fails later, in its own phase, with its own message
+        }
+      }),
+    );
+  }
+  // a whole init starts the kubelet as soon as kubelet.conf exists, before any manifest: its
+  // kubelet.conf, for this node and signed by this CA, says whose kubelet it is
+  const ours = same.size > 0 || (await kubeletConfOfThisCluster(host, cfg, paths));
+  const kubeletOfThisCluster = ours && (await host.exists(paths.kubeletConfigFile)) && (await systemd.isActive(host, 'kubelet'));
+  if (same.size === 0 && !kubeletOfThisCluster) return NO_EARLIER_INIT;
   return { sameManifests: same, kubeletOfThisCluster };
+}
+
+/** kubelet.conf names this node's user and carries this node's cluster CA */
+async function kubeletConfOfThisCluster(host: Host, cfg: InitConfig, paths: Paths): Promise<boolean> {
+  const [text, ca] = await Promise.all([host.readText(paths.kubeconfig('kubelet')), host.readText(paths.pki('ca.crt'))]);
+  if (text === undefined || ca === undefined) return false;
+  const yaml = await import('js-yaml');
+  try {
+    const kc = yaml.load(text) as { clusters?: { cluster?: Record<string, string> }[]; users?: { name?: string }[] } | null;
+    const caData = kc?.clusters?.[0]?.cluster?.['certificate-authority-data'];
+    const caOf = (pem: string) => pem.replace(/\s+/g, '');
+    return caData !== undefined && caOf(Buffer.from(caData, 'base64').toString('utf8')) === caOf(ca) && kc?.users?.[0]?.name === `system:node:${cfg.nodeRegistration.name}`;
+  } catch {
+    return false;
+  }
 }
