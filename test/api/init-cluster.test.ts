@@ -173,22 +173,35 @@ test('cluster-side phases against a real kube-apiserver', { timeout: 240_000 }, 
     assert.equal(kubectlJson(admin, 'get', 'deployment', 'coredns', '-n', 'kube-system').spec.replicas, 3);
   });
 
-  await t.test('addon/cni: only a whole init writes flannel\'s CNI config ahead of it, the bytes its install-cni copies', async () => {
+  await t.test('addon: only a whole init that runs addon/cni writes flannel\'s CNI config ahead of it, the bytes its install-cni copies', async () => {
     const conflist = '/etc/cni/net.d/10-flannel.conflist';
     assert.equal(await node.host.readText(conflist), undefined, 'a phase run must not write the CNI config');
-    node.ctx.wholeInit = true;
+    // a whole init: the addon phase writes it before it waits for the API server (open here)
+    const { Gate } = await import('../../src/workflow/gate.js');
+    const gates = { apiServer: new Gate('the API server to answer'), kubeletConf: new Gate('kubelet.conf') };
+    gates.apiServer.open();
+    Object.assign(node.ctx, { wholeInit: true, gates, runsPhase: () => true });
     try {
-      const first = await run(node, 'addon/cni');
+      const first = await run(node, 'addon');
       assert.ok(first.some((r) => r.startsWith(`file: wrote ${conflist} (0644)`)), first.join('\n'));
       const cm = kubectlJson(admin, 'get', 'configmap', 'kube-flannel-cfg', '-n', 'kube-flannel');
       assert.equal(await node.host.readText(conflist), cm.data['cni-conf.json']);
       assert.equal(JSON.parse(cm.data['cni-conf.json']).plugins[0].type, 'flannel');
       assert.equal(((await node.host.stat(conflist))?.mode ?? 0) & 0o777, 0o644);
-      const second = await run(node, 'addon/cni');
+      const second = await run(node, 'addon');
       assert.ok(second.some((r) => r === `file: ${conflist} is already flannel's CNI config`), second.join('\n'));
     } finally {
-      node.ctx.wholeInit = false;
+      Object.assign(node.ctx, { wholeInit: false, gates: undefined, runsPhase: undefined });
     }
+    // and not when the whole init skips addon/cni
+    await node.host.remove(conflist);
+    Object.assign(node.ctx, { wholeInit: true, gates, runsPhase: (p: string) => p !== 'addon/cni' });
+    try {
+      await run(node, 'addon');
+    } finally {
+      Object.assign(node.ctx, { wholeInit: false, gates: undefined, runsPhase: undefined });
+    }
+    assert.equal(await node.host.readText(conflist), undefined, 'written although addon/cni is skipped');
   });
 
   await t.test('show-join-command: kubeadm join with the token and the CA hash openssl computes', async () => {
