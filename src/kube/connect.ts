@@ -24,18 +24,23 @@ export const CLUSTER_ADMINS_BINDING: KubeObject = {
   subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'kubeadm:cluster-admins' }],
 };
 
+/** this node's API endpoint, where kubeadm points its clients */
+const localServer = (cfg: ConnectInput['cfg']) => `https://${hostPort(cfg.localAPIEndpoint.advertiseAddress, cfg.localAPIEndpoint.bindPort)}`;
+
+/** A client through one kubeconfig file of the node, at this node's API endpoint; undefined without the file. */
+export async function kubeconfigClient(ctx: ConnectInput, path: string, callTimeoutMs = ctx.cfg.timeouts.kubernetesAPICallMs): Promise<KubeClient | undefined> {
+  const text = await ctx.host.readText(path);
+  if (text === undefined) return undefined;
+  const { httpKubeClient } = await import('./http-client.js');
+  return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server: localServer(ctx.cfg), callTimeoutMs, readFile: (p) => ctx.host.readFile(p) });
+}
+
 export async function connect(ctx: ConnectInput): Promise<KubeClient> {
   const adminPath = ctx.paths.kubeconfig('admin');
-  const server = `https://${hostPort(ctx.cfg.localAPIEndpoint.advertiseAddress, ctx.cfg.localAPIEndpoint.bindPort)}`;
   // kubeadm's dry-run client answers without a cluster; so does ours (the binding is not shown, as in kubeadm)
-  if (ctx.host.dryRun) return new DryRunKubeClient(adminPath, server);
+  if (ctx.host.dryRun) return new DryRunKubeClient(adminPath, localServer(ctx.cfg));
 
-  const { httpKubeClient } = await import('./http-client.js');
-  const open = async (path: string) => {
-    const text = await ctx.host.readText(path);
-    if (text === undefined) return undefined;
-    return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server, callTimeoutMs: ctx.cfg.timeouts.kubernetesAPICallMs, readFile: (p) => ctx.host.readFile(p) });
-  };
+  const open = (path: string) => kubeconfigClient(ctx, path);
   const admin = await open(adminPath);
   if (!admin) throw new HostError('NO_ADMIN_KUBECONFIG', `${adminPath} does not exist, so the API server cannot be reached as an administrator`, 'run "mini-kubeadm init phase kubeconfig admin" first');
 

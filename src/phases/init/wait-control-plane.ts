@@ -69,7 +69,9 @@ async function makeControllerAccounts(ctx: Pick<Ctx, 'cfg' | 'report' | 'kube' |
   apiHealthy.then(() => void (healthy = true), () => void (healthy = gaveUp = true));
   try {
     // early: one account at a time through super-admin.conf until the API server takes it
-    const early = await superAdminClient(ctx);
+    const { kubeconfigClient } = await import('../../kube/connect.js');
+    // short calls: each try must end soon while the API server starts
+    const early = await kubeconfigClient(ctx, ctx.paths.kubeconfig('super-admin'), 2000);
     let first: string | undefined;
     while (early && !healthy && first === undefined) {
       const r = await early.create(objects[0]!).catch(() => undefined);
@@ -97,15 +99,4 @@ async function makeControllerAccounts(ctx: Pick<Ctx, 'cfg' | 'report' | 'kube' |
   } catch (e) {
     ctx.report.warn(`the controller-manager's ServiceAccounts could not be made ahead (${e instanceof Error ? e.message : String(e)}); it makes them itself`);
   }
-}
-
-/** an API client through super-admin.conf with short calls (for tries while the API server starts), or undefined without that file */
-async function superAdminClient(ctx: Pick<Ctx, 'cfg' | 'host' | 'paths'>): Promise<import('../../kube/client.js').KubeClient | undefined> {
-  const path = ctx.paths.kubeconfig('super-admin');
-  const text = await ctx.host.readText(path);
-  if (text === undefined) return undefined;
-  const { httpKubeClient } = await import('../../kube/http-client.js');
-  const { hostPort } = await import('../../kube/objects/endpoint.js');
-  const server = `https://${hostPort(ctx.cfg.localAPIEndpoint.advertiseAddress, ctx.cfg.localAPIEndpoint.bindPort)}`;
-  return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server, callTimeoutMs: 2000, readFile: (p) => ctx.host.readFile(p) });
 }
