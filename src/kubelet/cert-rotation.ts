@@ -21,12 +21,13 @@ export function kubeletPemPath(cfg: InitConfig, paths: Paths): string {
 type Named<T> = { name: string } & T;
 interface Kubeconfig {
   'current-context'?: string;
-  contexts?: Named<{ context?: { user?: string } }>[];
+  contexts?: Named<{ context?: { user?: string; cluster?: string } }>[];
   users?: Named<{ user?: Record<string, unknown> }>[];
+  clusters?: Named<{ cluster?: Record<string, unknown> }>[];
 }
 
 /** kubelet.conf, parsed, and the user of its current context (errors say how to re-create it) */
-async function readKubeletUser(host: Host, paths: Paths): Promise<{ file: string; kc: Kubeconfig; user: Named<{ user?: Record<string, unknown> }> }> {
+export async function readKubeletUser(host: Host, paths: Paths): Promise<{ file: string; kc: Kubeconfig; user: Named<{ user?: Record<string, unknown> }> }> {
   const file = paths.kubeconfig('kubelet');
   const text = await host.readText(file);
   const bad = (why: string) => new HostError('KUBELET_CONF_INVALID', `${file} ${why}`, `re-create it with "mini-kubeadm init phase kubeconfig kubelet" after removing it, then run this phase again`);

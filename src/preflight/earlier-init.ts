@@ -48,17 +48,16 @@ export async function findEarlierInit(host: Host, cfg: InitConfig, paths: Paths)
   return { sameManifests: same, kubeletOfThisCluster };
 }
 
-/** kubelet.conf names this node's user and carries this node's cluster CA */
+/** kubelet.conf's current context is this node's user, on a cluster with this node's CA */
 async function kubeletConfOfThisCluster(host: Host, cfg: InitConfig, paths: Paths): Promise<boolean> {
-  const [text, ca] = await Promise.all([host.readText(paths.kubeconfig('kubelet')), host.readText(paths.pki('ca.crt'))]);
-  if (text === undefined || ca === undefined) return false;
-  const yaml = await import('js-yaml');
-  try {
-    const kc = yaml.load(text) as { clusters?: { cluster?: Record<string, string> }[]; users?: { name?: string }[] } | null;
-    const caData = kc?.clusters?.[0]?.cluster?.['certificate-authority-data'];
-    const caOf = (pem: string) => pem.replace(/\s+/g, '');
-    return caData !== undefined && caOf(Buffer.from(caData, 'base64').toString('utf8')) === caOf(ca) && kc?.users?.[0]?.name === `system:node:${cfg.nodeRegistration.name}`;
-  } catch {
-    return false;
-  }
+  const ca = await host.readText(paths.pki('ca.crt'));
+  if (ca === undefined) return false;
+  const { readKubeletUser } = await import('../kubelet/cert-rotation.js');
+  // a missing or broken kubelet.conf is no earlier init's: its own phase says what is wrong
+  const read = await readKubeletUser(host, paths).catch(() => undefined);
+  if (!read || read.user.name !== `system:node:${cfg.nodeRegistration.name}`) return false;
+  const clusterName = read.kc.contexts?.find((c) => c.name === read.kc['current-context'])?.context?.cluster;
+  const caData = read.kc.clusters?.find((c) => c.name === clusterName)?.cluster?.['certificate-authority-data'];
+  const flat = (pem: string) => pem.replace(/\s+/g, '');
+  return typeof caData === 'string' && flat(Buffer.from(caData, 'base64').toString('utf8')) === flat(ca);
 }
