@@ -11,8 +11,11 @@ export interface ProbeTls {
   key?: Buffer;
 }
 
-/** ok on HTTP 200; otherwise the status and the start of the body, or the connection error. */
-export async function probeHealth(url: string, opts: { timeoutMs?: number; tls?: ProbeTls } = {}): Promise<HealthAnswer> {
+/**
+ * ok on HTTP 200 (or the statuses `accept` takes: the kubelet's probes take 200-399); otherwise
+ * the status and the start of the body, or the connection error.
+ */
+export async function probeHealth(url: string, opts: { timeoutMs?: number; tls?: ProbeTls; accept?: (status: number) => boolean } = {}): Promise<HealthAnswer> {
   const u = new URL(url);
   const mod = u.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise<HealthAnswer>((resolve) => {
@@ -33,7 +36,7 @@ export async function probeHealth(url: string, opts: { timeoutMs?: number; tls?:
         });
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          resolve(status === 200 ? { ok: true, detail: 'HTTP 200' } : { ok: false, detail: `HTTP ${status}${body.trim() ? `: ${body.trim().split('\n').slice(-5).join(' | ')}` : ''}` });
+          resolve((opts.accept ?? ((c: number) => c === 200))(status) ? { ok: true, detail: `HTTP ${status}` } : { ok: false, detail: `HTTP ${status}${body.trim() ? `: ${body.trim().split('\n').slice(-5).join(' | ')}` : ''}` });
         });
         res.on('error', (e) => resolve({ ok: false, detail: e.message }));
       },
