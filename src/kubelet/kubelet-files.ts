@@ -82,11 +82,20 @@ export async function stopKubelet(host: Host): Promise<void> {
   if (await systemd.hasSystemctl(host)) await systemd.stop(host, 'kubelet');
 }
 
-/** systemctl daemon-reload + restart kubelet, as kubeadm's TryStartKubelet. */
-export async function restartKubelet(host: Host, paths: Paths): Promise<KubeletServiceOutcome> {
+/** systemctl daemon-reload (undefined without systemctl): the first half of restartKubelet */
+export async function reloadUnits(host: Host): Promise<{ ok: boolean; output: string } | undefined> {
+  return (await systemd.hasSystemctl(host)) ? systemd.daemonReload(host) : undefined;
+}
+
+/**
+ * systemctl daemon-reload + restart kubelet, as kubeadm's TryStartKubelet. `reloaded` is a
+ * daemon-reload already done once the kubelet's files were written (a whole init does it while
+ * it waits for kubelet.conf: on a real systemd it takes a few hundred milliseconds).
+ */
+export async function restartKubelet(host: Host, paths: Paths, reloaded?: Promise<{ ok: boolean; output: string } | undefined>): Promise<KubeletServiceOutcome> {
   const how = manualKubeletCommand(paths);
   if (!(await systemd.hasSystemctl(host))) return { kind: 'no-systemctl', how };
-  const reload = await systemd.daemonReload(host);
+  const reload = (await reloaded) ?? (await systemd.daemonReload(host));
   const r = await systemd.restart(host, 'kubelet');
   if (!r.ok) return { kind: 'failed', output: [reload.ok ? '' : reload.output, r.output].filter(Boolean).join('; '), how };
   return { kind: 'restarted' };

@@ -29,11 +29,14 @@ export const kubeletStartPhase: Phase<InitContext> = {
     if (d.failCgroupV1) report.info(`set failCgroupV1: false in ${paths.kubeletConfigFile} (kubeadm does not): ${d.failCgroupV1.reason}`);
 
     // a whole init runs this beside the certificates: the kubelet starts once kubelet.conf is there
-    if (ctx.gates && ctx.runsPhase?.('kubeconfig/kubelet')) {
+    // (systemd's reload of the unit files, the first half of the restart, meanwhile)
+    let reloaded: ReturnType<typeof k.reloadUnits> | undefined;
+    if (ctx.gates && ctx.runsPhase?.('kubeconfig/kubelet') && !host.dryRun) {
+      reloaded = k.reloadUnits(host);
       report.info(`waiting for ${paths.kubeconfig('kubelet')} (kubeconfig/kubelet, made right after the CA) before starting the kubelet`);
-      await ctx.gates.kubeletConf.opened;
+      await Promise.all([ctx.gates.kubeletConf.opened, reloaded]);
     }
-    const outcome = await k.restartKubelet(host, paths);
+    const outcome = await k.restartKubelet(host, paths, reloaded);
     if (outcome.kind === 'restarted' && host.dryRun) {
       report.info('would restart the kubelet (systemctl daemon-reload, systemctl restart kubelet)');
     } else if (outcome.kind === 'restarted') {
