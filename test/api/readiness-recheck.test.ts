@@ -31,6 +31,8 @@ test('readiness re-check: annotate a pod the kubelet left not Ready, then remove
       containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.14.6', ports: [{ name: 'readiness-probe', containerPort: port }], readinessProbe: { httpGet: { path: '/ready', port: 'readiness-probe', host: '127.0.0.1' }, periodSeconds: 10 } }],
     },
   };
+  // no controller-manager here to make the namespace's default ServiceAccount
+  kubectl('-n', 'kube-system', 'create', 'serviceaccount', 'default');
   execFileSync('kubectl', ['--kubeconfig', api.adminKubeconfig, 'create', '-f', '-'], { input: JSON.stringify(pod), encoding: 'utf8' });
   // what the kubelet would have reported: Running, its first readiness probe failed
   const status = { status: { phase: 'Running', podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }], conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'coredns', ready: false, restartCount: 0, image: pod.spec.containers[0]!.image, imageID: '', state: { running: { startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } }] } };
