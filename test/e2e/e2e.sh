@@ -66,6 +66,11 @@ pod_reaches_api_by_name() { # kubernetes.default: search domains, CoreDNS, then 
 }
 pod_in_cluster_config() { [[ $(kc exec e2e-dns -- sh -c 'echo $KUBERNETES_SERVICE_HOST $(kubectl get --raw /readyz)') == "10.96.0.1 ok" ]]; }
 count_pods() { kc get pods -n "$1" -l "$2" --no-headers 2>/dev/null | wc -l; }
+# every pod of NS with label SELECTOR Running and Ready (at least one)
+selected_ready() { local out; out=$(kc get pods -n "$1" -l "$2" --no-headers -o 'custom-columns=P:.status.phase,R:.status.conditions[?(@.type=="Ready")].status' 2>/dev/null) || return 1
+  [[ -n $out ]] && echo "$out" | awk '$1!="Running" || $2!="True" {bad=1} END {exit bad}'; }
+# no pod carries the annotation init's readiness re-check puts on for a moment (src/kube/readiness-recheck.ts)
+no_recheck_annotation() { ! kc get pods -A -o json | jq -e '[.items[].metadata.annotations // {} | has("mini-kubeadm/readiness-recheck")] | any' >/dev/null; }
 mirror_replaced() { local u; u=$(pod_uid "$1"); [[ -n $u && $u != "$2" ]] && mirror_running "$1" default; }
 static_pod_updated() { local h; h=$(kc get pod "$1" -o 'jsonpath={.metadata.annotations.kubernetes\.io/config\.hash}' 2>/dev/null)
   [[ -n $h && $h != "$2" ]] && mirror_running "$1" default && kc logs "$1" | grep -q "web version $3"; }
@@ -121,6 +126,11 @@ main() {
   pass "init exits 0"
   check "init prints the join command" grep -qE 'join [0-9.]+:6443 --token [a-z0-9]{6}\.[a-z0-9]{16}' "$RUN/init.out"
   check "the join command carries the CA hash" grep -qE -- '--discovery-token-ca-cert-hash sha256:[0-9a-f]{64}' "$RUN/init.out"
+  if [[ $E2E_TOOL == mini-kubeadm ]]; then
+    check "CoreDNS's pods are Running and Ready when init ends (a whole init waits for them)" selected_ready kube-system k8s-app=kube-dns
+    check "no pod keeps the readiness re-check annotation (mini-kubeadm/readiness-recheck)" no_recheck_annotation
+    echo "      CoreDNS pods init re-checked (the kubelet's first probe came too early): $(grep -c 'annotated mini-kubeadm/readiness-recheck' "$RUN/init.out" || true)"
+  fi
 
   # ---- b. control plane -----------------------------------------------------------
   STAGE=b.control-plane
