@@ -55,8 +55,12 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     // made on the thread pool while preflight waits on the node (src/pki/start-keys.ts)
     const keysEarly = ctx.wholeInit && (runs('certs') || runs('kubeconfig'));
     if (keysEarly) {
-      const { startKeyGeneration } = await import('../pki/start-keys.js');
-      void startKeyGeneration({ cfg, paths, host, state: ctx.state }, { certs: runs('certs'), kubeconfig: runs('kubeconfig') });
+      const [{ startKeyGeneration }, { keyConcurrency }] = await Promise.all([import('../pki/start-keys.js'), import('../pki/key-pool.js')]);
+      // with the kubelet started early (gates), keys leave one core to the critical path:
+      // preflight, the CA and kubelet.conf, the kubelet's own start (on 2 cores, keys on both
+      // starved them; giving the core back once kubelet.conf was written slowed the kubelet's
+      // start instead: docs/fast-init.md, session 5)
+      void startKeyGeneration({ cfg, paths, host, state: ctx.state }, { certs: runs('certs'), kubeconfig: runs('kubeconfig') }, { concurrency: keyConcurrency(io.env, undefined, ctx.gates ? 1 : 0) });
     }
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule

@@ -22,10 +22,14 @@ interface Job {
   reject(e: unknown): void;
 }
 
-/** keys made at once: one per core, leaving at least one of libuv's pool threads for files */
-export function keyConcurrency(env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): number {
+/**
+ * keys made at once: one per core, leaving at least one of libuv's pool threads for files;
+ * `reserveCores` are left to other work (a whole init keeps one for its critical path: preflight,
+ * kubelet.conf and the kubelet's own start, which the keys would otherwise slow down)
+ */
+export function keyConcurrency(env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism(), reserveCores = 0): number {
   const poolThreads = Number(env.UV_THREADPOOL_SIZE) || 4;
-  return Math.max(1, Math.min(cores, poolThreads - 1));
+  return Math.max(1, Math.min(cores - reserveCores, poolThreads - 1));
 }
 
 export class KeyPool {
@@ -116,11 +120,11 @@ export class KeyPool {
 /** where the run's pool sits in the state map */
 export const KEY_POOL_STATE = 'pki.keyPool';
 
-/** The run's pool, kept in the context's state map so all phases of one run share it. */
-export function keyPoolOf(state: Map<string, unknown>): KeyPool {
+/** The run's pool, kept in the context's state map so all phases of one run share it; `concurrency` counts only when the pool is made. */
+export function keyPoolOf(state: Map<string, unknown>, concurrency?: number): KeyPool {
   let pool = state.get(KEY_POOL_STATE) as KeyPool | undefined;
   if (!pool) {
-    pool = new KeyPool();
+    pool = new KeyPool(concurrency);
     state.set(KEY_POOL_STATE, pool);
   }
   return pool;

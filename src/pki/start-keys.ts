@@ -1,6 +1,7 @@
 // The earliest start of key generation in an init: every key the certs and kubeconfig phases of
 // this run will need (kubelet.conf's client key, then the certs' in their sub-phases' order, then
-// sa, then the other kubeconfigs' client keys), started on the thread pool so they are made while earlier phases (preflight)
+// sa, then the controller-manager's and scheduler's kubeconfig keys, then admin's and
+// super-admin's), started on the thread pool so they are made while earlier phases (preflight)
 // wait on the node. The phases later take them from the same pool (the run's state map), and
 // generate any key that was not started here themselves.
 
@@ -32,8 +33,8 @@ export interface KeyStartPhases {
  * few file lookups; the keys themselves go on in the background). Never rejects: a problem
  * with the files is for the phases to report.
  */
-export async function startKeyGeneration(deps: KeyStartDeps, phases: KeyStartPhases = {}): Promise<void> {
-  const keys = keyPoolOf(deps.state);
+export async function startKeyGeneration(deps: KeyStartDeps, phases: KeyStartPhases = {}, opts: { concurrency?: number } = {}): Promise<void> {
+  const keys = keyPoolOf(deps.state, opts.concurrency);
   const pki = { ...deps, keys };
   try {
     // kubelet.conf's key first: a whole init writes kubelet.conf right after the CA and starts the
@@ -41,7 +42,11 @@ export async function startKeyGeneration(deps: KeyStartDeps, phases: KeyStartPha
     const first = KUBECONFIG_SPECS.filter((s) => s.name === 'kubelet');
     if (phases.kubeconfig !== false) await prefetchKubeconfigKeys(pki, first, phases.certs !== false);
     if (phases.certs !== false) await prefetchCertKeys(pki);
-    if (phases.kubeconfig !== false) await prefetchKubeconfigKeys(pki, KUBECONFIG_SPECS.filter((s) => !first.includes(s)), phases.certs !== false);
+    // the components' kubeconfigs before admin's and super-admin's: their manifests follow them
+    // (initSchedule), while the admin kubeconfigs are first used once the API server answers
+    const rest = KUBECONFIG_SPECS.filter((s) => !first.includes(s));
+    const components = rest.filter((s) => s.name === 'controller-manager' || s.name === 'scheduler');
+    if (phases.kubeconfig !== false) await prefetchKubeconfigKeys(pki, [...components, ...rest.filter((s) => !components.includes(s))], phases.certs !== false);
   } catch {
     // the phases look at the same files and say what is wrong
   }

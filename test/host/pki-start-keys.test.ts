@@ -16,7 +16,8 @@ import { newNode, runInitPhases, verifyAll, type Node } from './certs-harness.js
 
 const PKI = '/etc/kubernetes/pki';
 const CERT_KEYS = ['ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client', 'etcd-ca', 'etcd-server', 'etcd-peer', 'etcd-healthcheck-client', 'apiserver-etcd-client', 'sa'];
-const KUBECONFIG_KEYS = ['admin', 'super-admin', 'kubelet', 'controller-manager', 'scheduler'].map((n) => `kubeconfig/${n}`);
+// kubelet.conf's first; the components' before admin's and super-admin's (their manifests follow them in a whole init)
+const KUBECONFIG_KEYS = ['kubelet', 'controller-manager', 'scheduler', 'admin', 'super-admin'].map((n) => `kubeconfig/${n}`);
 
 /** a pool that records the ids it was asked to start (and makes cheap real keys) */
 function recordingState(): { state: Map<string, unknown>; started: string[]; generated: () => number } {
@@ -42,7 +43,7 @@ function put(n: Node, file: string, text = 'x'): void {
 
 const CASES: { name: string; files: string[]; phases?: KeyStartPhases; want: string[] }[] = [
   // kubelet.conf's key first: a whole init writes kubelet.conf right after the CA and starts the kubelet on it
-  { name: "a bare node: kubelet.conf's key, every cert key in sub-phase order, sa, then the other kubeconfig keys", files: [], want: ['kubeconfig/kubelet', ...CERT_KEYS, ...KUBECONFIG_KEYS.filter((k) => k !== 'kubeconfig/kubelet')] },
+  { name: "a bare node: kubelet.conf's key, every cert key in sub-phase order, sa, then the controller-manager's, scheduler's, admin's and super-admin's kubeconfig keys", files: [], want: ['kubeconfig/kubelet', ...CERT_KEYS, ...KUBECONFIG_KEYS.filter((k) => k !== 'kubeconfig/kubelet')] },
   { name: 'kubeconfig phase skipped', files: [], phases: { kubeconfig: false }, want: CERT_KEYS },
   { name: 'certs phase skipped and no CA: nothing could sign the client certs', files: [], phases: { certs: false }, want: [] },
   {

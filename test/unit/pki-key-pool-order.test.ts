@@ -80,14 +80,18 @@ test('a failed key is handed to its taker and frees its place', async () => {
 });
 
 test('concurrency: one key per core, leaving a libuv pool thread free', () => {
-  const cases: { name: string; env: NodeJS.ProcessEnv; cores: number; want: number }[] = [
+  const cases: { name: string; env: NodeJS.ProcessEnv; cores: number; reserve?: number; want: number }[] = [
     { name: '2 cores, default pool of 4', env: {}, cores: 2, want: 2 },
     { name: '8 cores, default pool of 4', env: {}, cores: 8, want: 3 },
     { name: '8 cores, pool of 16', env: { UV_THREADPOOL_SIZE: '16' }, cores: 8, want: 8 },
     { name: '1 core', env: {}, cores: 1, want: 1 },
     { name: 'pool of 1', env: { UV_THREADPOOL_SIZE: '1' }, cores: 4, want: 1 },
+    { name: 'a whole init on 2 cores: one kept for the critical path', env: {}, cores: 2, reserve: 1, want: 1 },
+    { name: 'a whole init on 1 core: still one key at a time', env: {}, cores: 1, reserve: 1, want: 1 },
+    { name: 'a whole init on 8 cores, default pool', env: {}, cores: 8, reserve: 1, want: 3 },
+    { name: 'a whole init on 4 cores, pool of 16', env: { UV_THREADPOOL_SIZE: '16' }, cores: 4, reserve: 1, want: 3 },
   ];
-  for (const c of cases) assert.equal(keyConcurrency(c.env, c.cores), c.want, c.name);
+  for (const c of cases) assert.equal(keyConcurrency(c.env, c.cores, c.reserve), c.want, c.name);
 });
 
 test('dropPrefetched: keys not yet started are dropped, running and taken ones kept', async () => {

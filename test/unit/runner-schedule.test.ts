@@ -108,7 +108,11 @@ test("init's schedule names each of init's phases once, and keeps kubeadm's depe
     ['certs', 'kubeconfig'],
     ['certs', 'etcd'],
     ['certs', 'control-plane/apiserver'],
-    ['kubeconfig', 'control-plane'],
+    // the controller-manager's and scheduler's manifests need their kubeconfigs; admin.conf and
+    // super-admin.conf only the API server (a later stage)
+    ['kubeconfig/controller-manager', 'control-plane'],
+    ['kubeconfig/scheduler', 'control-plane'],
+    ['kubeconfig', 'wait-control-plane'],
     ['kubelet-start', 'wait-control-plane'],
     ['control-plane', 'wait-control-plane'],
     ['upload-certs', 'mark-control-plane'],

@@ -44,14 +44,15 @@ export const initPhases: readonly Phase<InitContext>[] = [
  *   (ctx.gates.kubeletConf), while the other certificates are made; it runs each static pod as
  *   its manifest appears and registers the Node as soon as the API server takes requests;
  * - the etcd and kube-apiserver manifests are written as soon as the certificates exist, before
- *   the kubeconfigs (the other two components read theirs, so they follow them);
+ *   the kubeconfigs; the controller-manager's and scheduler's kubeconfigs, then their manifests,
+ *   come next, and admin.conf and super-admin.conf last (first used once the API server answers);
  * - once the API server answers (wait-control-plane opens ctx.gates.apiServer; the phases beside
  *   it wait for that), the add-ons (the pod network first) go in while the cluster objects are
  *   written and the kubelet is finalized, and while the other components are still awaited.
  */
 export const initSchedule: Schedule = [
   [['preflight']],
-  [['certs/ca', 'kubeconfig/kubelet', 'certs', 'etcd', 'control-plane/apiserver', 'kubeconfig', 'control-plane'], ['kubelet-start']],
+  [['certs/ca', 'kubeconfig/kubelet', 'certs', 'etcd', 'control-plane/apiserver', 'kubeconfig/controller-manager', 'kubeconfig/scheduler', 'control-plane', 'kubeconfig'], ['kubelet-start']],
   [['wait-control-plane'], ['addon'], ['kubelet-finalize', 'upload-config', 'upload-certs', 'mark-control-plane', 'bootstrap-token']],
   [['show-join-command']],
 ];
