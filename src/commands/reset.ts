@@ -56,6 +56,8 @@ export async function runReset(io: Io, target: string | undefined, flags: FlagVa
         await confirmReset({ stdin: io.stdin, stderr: io.stderr }, WARNING);
         confirmed = true;
       },
+      // kubeadm's order: the etcd data is emptied by cleanup-node, after the pods, when it runs
+      dirsToClean: selected.some((p) => p.path === 'cleanup-node') ? [] : undefined,
       removed: [],
       failures: [],
     };

@@ -34,13 +34,20 @@ export interface EtcdEnv {
   host: Host;
   /** /etc/kubernetes/manifests/etcd.yaml */
   manifest: string;
+  /**
+   * when cleanup-node runs after this in the same reset: the list it empties once the kubelet is
+   * stopped and the pods are removed (kubeadm's AddDirsToClean). Emptied here, a directory an
+   * etcd still starting (its container on the way when an interrupted init was reset) writes to
+   * again; without the list (the phase run alone) the directory is emptied at once.
+   */
+  dirsToClean?: string[];
 }
 
 export const etcdSteps: readonly ResetStep<EtcdEnv>[] = [
   {
     name: 'etcd-data',
     removes: 'the etcd data',
-    async run({ host, manifest }, log) {
+    async run({ host, manifest, dirsToClean }, log) {
       const found = await findEtcdDataDir(host, manifest);
       if (found.kind === 'external') {
         log.note(`${found.manifest} has no ${VOLUME} volume: assuming external etcd; reset it yourself`);
@@ -48,6 +55,11 @@ export const etcdSteps: readonly ResetStep<EtcdEnv>[] = [
       }
       log.note('local etcd: its only member is this node\'s, so there is no member to remove from an etcd cluster');
       log.note(`etcd data directory: ${found.dataDir} (from ${found.from})`);
+      if (dirsToClean) {
+        dirsToClean.push(found.dataDir);
+        log.note(`${found.dataDir} is emptied by cleanup-node, once the kubelet is stopped and etcd's pod removed`);
+        return;
+      }
       await emptyDirectory(host, found.dataDir, log);
     },
   },

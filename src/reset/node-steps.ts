@@ -17,6 +17,8 @@ export interface NodeEnv {
   criSocket: string | undefined;
   /** --cleanup-tmp-dir */
   cleanupTmpDir: boolean;
+  /** directories earlier phases left to empty once no pod runs (remove-etcd-member's etcd data) */
+  dirsToClean?: readonly string[];
 }
 
 /** the kubeconfig files kubeadm reset deletes (cleanupnode.go resetConfigDir) */
@@ -67,6 +69,13 @@ export const nodeSteps: readonly ResetStep<NodeEnv>[] = [
     removes: 'mounts under /var/lib/kubelet',
     async run({ host, paths }, log) {
       await unmountUnder(host, paths.kubeletDir, log);
+    },
+  },
+  {
+    name: 'data-dirs',
+    removes: 'the data directories of earlier phases (the etcd data)',
+    async run({ host, dirsToClean }, log) {
+      for (const dir of dirsToClean ?? []) await emptyDirectory(host, dir, log);
     },
   },
   {

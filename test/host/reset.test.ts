@@ -92,6 +92,9 @@ test('reset --force removes exactly what init, etcd, the kubelet and flannel lef
   assert.match(first.stdout, /Removed \(\d+\):/);
   assert.match(first.stdout, /\/etc\/kubernetes\/admin\.conf/);
   assert.match(first.stdout, /contents of \/var\/lib\/etcd-data/, 'the data dir comes from etcd.yaml\'s etcd-data volume');
+  // as kubeadm (AddDirsToClean): emptied by cleanup-node after the kubelet is stopped and the pods
+  // removed, so an etcd whose container was still on its way cannot write into it again
+  assert.match(first.stdout, /contents of \/var\/lib\/etcd-data[^\n]*\[cleanup-node\/data-dirs\]/, 'the etcd data is emptied by cleanup-node');
   assert.match(first.stdout, /\$HOME\/\.kube\/config/, 'the closing note about the kubeconfig reset leaves');
 
   const after = tree(root, true);
@@ -99,6 +102,17 @@ test('reset --force removes exactly what init, etcd, the kubelet and flannel lef
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /Nothing to remove/);
   assert.deepEqual(tree(root, true), after, 'the second run changes nothing');
+});
+
+test('reset phase remove-etcd-member alone empties the etcd data at once (no cleanup-node follows it)', async (t) => {
+  const root = tmpDir(t, 'mk-reset-');
+  fakeInit(root);
+  const ns = makeNetns(t);
+  const r = await cliInNetns(ns, ['reset', 'phase', 'remove-etcd-member', '--force', '--rootfs', root]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(tree(root).filter((e) => e.startsWith('var/lib/etcd-data/')), ['var/lib/etcd-data/'], 'emptied, kept');
+  assert.match(r.stdout, /contents of \/var\/lib\/etcd-data[^\n]*\[remove-etcd-member\/etcd-data\]/);
+  assert.ok(tree(root).includes('etc/kubernetes/manifests/etcd.yaml'), 'nothing of cleanup-node\'s is touched');
 });
 
 test('reset --dry-run changes nothing, asks nothing, and prints the plan', async (t) => {

@@ -22,6 +22,11 @@ export interface ResetContext {
   cleanupTmpDir: boolean;
   /** Ask y/N once before the first change (throws on no); does nothing with --force, --dry-run or after a yes. */
   confirm(): Promise<void>;
+  /**
+   * directories remove-etcd-member leaves to cleanup-node, which empties them once the kubelet is
+   * stopped and the pods are removed; undefined when cleanup-node does not run in this reset
+   */
+  dirsToClean?: string[];
   /** what the steps removed (under --dry-run: would remove), in order */
   removed: { step: string; what: string }[];
   /** leftovers a step could not remove, reported together at the end */

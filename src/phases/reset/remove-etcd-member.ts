@@ -1,5 +1,6 @@
 // reset/remove-etcd-member: a local etcd here has one member (this node's), so there is no
-// member to remove from a cluster; the phase empties the etcd data directory.
+// member to remove from a cluster; the phase finds the etcd data directory, which cleanup-node
+// empties once the kubelet is stopped and the pods are gone (or this phase at once, run alone).
 
 import type { Phase } from '../../workflow/phase.js';
 import type { ResetContext } from './context.js';
@@ -8,12 +9,12 @@ import { stepLogs } from './step-log.js';
 export const removeEtcdMemberPhase: Phase<ResetContext> = {
   name: 'remove-etcd-member',
   short: 'Remove a local etcd member.',
-  long: 'Remove a local etcd member for a control plane node: a single-member local etcd has no member to remove from a cluster, so this empties its data directory.',
+  long: 'Remove a local etcd member for a control plane node: a single-member local etcd has no member to remove from a cluster, so its data directory is emptied (by cleanup-node once the pods are removed, as kubeadm does; at once when this phase runs alone).',
   flags: ['dry-run', 'rootfs', 'force', 'kubeconfig-dir'],
   async run(ctx) {
     await ctx.confirm();
     const { runSteps } = await import('../../reset/steps.js');
     const { etcdSteps } = await import('../../reset/etcd-data.js');
-    await runSteps(etcdSteps, { host: ctx.host, manifest: ctx.paths.manifest('etcd') }, stepLogs(ctx, 'remove-etcd-member'));
+    await runSteps(etcdSteps, { host: ctx.host, manifest: ctx.paths.manifest('etcd'), dirsToClean: ctx.dirsToClean }, stepLogs(ctx, 'remove-etcd-member'));
   },
 };
