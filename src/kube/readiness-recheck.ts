@@ -124,14 +124,13 @@ export async function awaitReadyPods(o: ReadyWaitOptions): Promise<ReadyWaitResu
       // a failed list is one more round: the deadline bounds the wait
     }
     const live = last.filter((p) => !p.deleting);
+    const ready = live.filter((p) => p.ready).length >= o.replicas;
+    if (ready || now() - start >= o.timeoutMs) {
+      // every annotation comes off before the wait ends (also one an interrupted init left)
+      await Promise.all(last.filter((p) => p.marked).map(unmark));
+      return { ready, ms: now() - start, rechecked: [...rechecked], last };
+    }
     await Promise.all(last.filter((p) => p.marked && p.ready).map(unmark));
-    if (live.filter((p) => p.ready).length >= o.replicas) {
-      return { ready: true, ms: now() - start, rechecked: [...rechecked], last };
-    }
-    if (now() - start >= o.timeoutMs) {
-      await Promise.all(last.filter((p) => p.marked && !p.ready).map(unmark));
-      return { ready: false, ms: now() - start, rechecked: [...rechecked], last };
-    }
     await Promise.all(
       live.map(async (p) => {
         if (p.ready || !p.running || p.readinessUrls.length === 0) return;

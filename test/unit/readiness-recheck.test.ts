@@ -145,3 +145,17 @@ test('readPods reads a pod list', () => {
   const [p] = readPods(JSON.stringify({ items: [{ metadata: { name: 'x', uid: 'u', annotations: { [RECHECK_ANNOTATION]: 't' } }, spec: { containers: [{ readinessProbe: { exec: {} } }] }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }] }));
   assert.deepEqual(p, { name: 'x', uid: 'u', ready: true, running: true, deleting: false, readinessUrls: [], marked: true });
 });
+
+test('an annotation an interrupted init left comes off, on a Ready pod and on one still starting, when the wait ends', async () => {
+  const pods: SimPod[] = [
+    { name: 'ready-left-marked', phase: 'Running', ready: true, annotations: { [RECHECK_ANNOTATION]: 'earlier' } },
+    { name: 'ready', phase: 'Running', ready: true, annotations: {} },
+    { name: 'new-pending-marked', phase: 'Pending', ready: false, annotations: { [RECHECK_ANNOTATION]: 'earlier' } },
+  ];
+  const { client, patches } = cluster(pods);
+  const r = await awaitReadyPods({ client, namespace: 'kube-system', selector: 'k8s-app=kube-dns', replicas: 2, timeoutMs: 5000, intervalMs: 10, probe: async () => true });
+  assert.equal(r.ready, true);
+  assert.deepEqual(r.rechecked, []);
+  assert.deepEqual(patches.map((p) => p.pod).sort(), ['new-pending-marked', 'ready-left-marked']);
+  for (const p of pods) assert.equal(RECHECK_ANNOTATION in p.annotations, false, p.name);
+});
