@@ -17,9 +17,18 @@ export class ApiStatusError extends Error {
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', 'ERR_REQUEST_TIMEOUT']);
 
+/**
+ * A Service create refused because its cluster IP is taken: after a create that was cut off
+ * (init killed while it applied kube-dns) the API server can hold the IP for a Service that does
+ * not exist, and its own repair loop frees such an IP 60 s after it was taken (kube-apiserver
+ * 1.37 ipallocator/controller/repairip.go). Retried until the call's deadline; an IP that
+ * another Service really holds fails there, with this message as the last error.
+ */
+const IP_HELD = /provided IP is already allocated/;
+
 /** worth another try before the deadline? */
 export function isTransient(e: unknown): boolean {
-  if (e instanceof ApiStatusError) return e.status >= 500 || e.status === 429;
+  if (e instanceof ApiStatusError) return e.status >= 500 || e.status === 429 || (e.status === 422 && IP_HELD.test(e.message));
   const code = (e as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
   return /socket hang up|ECONNREFUSED|ECONNRESET/.test(String((e as Error | undefined)?.message ?? ''));
