@@ -31,6 +31,32 @@ export async function runtimeAnswers(host: Host, socket: string): Promise<{ ok: 
   return { ok: r.exitCode === 0, detail: (r.exitCode === 0 ? r.stdout : r.stderr).trim() };
 }
 
+/** Is IMAGE in the runtime's image store? "absent" only when the runtime says so; any other failure is "error". */
+export async function imagePresent(host: Host, socket: string, image: string): Promise<{ state: 'present' | 'absent' | 'error'; detail: string }> {
+  const r = await crictl(host, socket, ['inspecti', '-q', image]);
+  if (r.exitCode === 0) return { state: 'present', detail: '' };
+  const detail = lastLine(r.stderr || r.stdout);
+  // crictl: 'no such image "X" present' (an image the runtime does not have)
+  return { state: /no such image/i.test(detail) ? 'absent' : 'error', detail };
+}
+
+/**
+ * Pulls IMAGE through the runtime, bounded by timeoutMs (crictl is stopped then, which cancels
+ * the pull): a registry that does not answer ends in a clear reason, never a hang.
+ */
+export async function pullImage(host: Host, socket: string, image: string, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const r = await crictl(host, socket, ['pull', image], timeoutMs);
+    return { ok: r.exitCode === 0, detail: r.exitCode === 0 ? '' : lastLine(r.stderr || r.stdout) };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/timed out/i.test(msg)) return { ok: false, detail: `no answer within ${Math.round(timeoutMs / 1000)} s (is the registry reachable from this node?)` };
+    throw e;
+  }
+}
+
+const lastLine = (text: string) => text.trim().split('\n').pop()?.trim() ?? '';
+
 export async function listPods(host: Host, socket: string): Promise<PodSandbox[]> {
   const r = await crictl(host, socket, ['pods', '-o', 'json']);
   if (r.exitCode !== 0) throw new Error(`crictl pods failed: ${r.stderr.trim()}`);

@@ -15,6 +15,7 @@ import type { MachineProbe } from './probe.js';
 import type { FixName } from './fixes.js';
 import type { EarlierInit } from './earlier-init.js';
 import type { TemplateName } from '../manifests/render.js';
+import { controlPlaneImages, criImageRuntime, ensureImages, getImagesHint, IMAGE_ACTION, missingImagesMessage } from './image-pull.js';
 
 /** note: not a problem, what preflight found and init carries on with (an earlier init of this cluster) */
 export type Severity = 'error' | 'warning' | 'note';
@@ -52,6 +53,13 @@ export interface PreflightCheck {
    * it runs once they are known; every other check starts at once, beside `kubelet --version`
    */
   needsNode?: boolean;
+  /**
+   * runs after every other check, and only when none of them failed (kubeadm pulls images only
+   * on a node that passed the rest: no gigabytes for a node that cannot run them)
+   */
+  afterOthers?: boolean;
+  /** said before an afterOthers check starts (it may take a while) */
+  announce?: (env: PreflightEnv) => string;
   /** [] = passed */
   run: (env: PreflightEnv) => Promise<Finding[]>;
 }
@@ -310,8 +318,32 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
     );
   }
   if (containerd) checks.push(...containerdChecks());
+  checks.push(imagePullCheck);
   return checks;
 }
+
+/** kubeadm's ImagePull, last (kubeadm runs it after the others passed, and not on a dry run). */
+const imagePullCheck: PreflightCheck = {
+  name: 'ImagePull',
+  ignorable: true,
+  afterOthers: true,
+  announce: (e) => {
+    const n = controlPlaneImages(e.cfg).length;
+    if (e.host.dryRun) return `would ${IMAGE_ACTION[e.cfg.nodeRegistration.imagePullPolicy] === 'look' ? 'look for' : 'pull'} the ${n} control-plane images (imagePullPolicy ${e.cfg.nodeRegistration.imagePullPolicy})`;
+    if (IMAGE_ACTION[e.cfg.nodeRegistration.imagePullPolicy] === 'look') return `looking for the ${n} control-plane images in the container runtime (imagePullPolicy Never)`;
+    return `pulling the ${n} control-plane images (imagePullPolicy ${e.cfg.nodeRegistration.imagePullPolicy}, ${e.cfg.nodeRegistration.imagePullSerial ? 'one after another' : 'all at once'}); this may take a minute or two, depending on the speed of the connection`;
+  },
+  fix: (e) => getImagesHint(e.cfg),
+  run: async (e) => {
+    if (e.host.dryRun) return ok;
+    const socket = e.cfg.nodeRegistration.criSocket;
+    const policy = e.cfg.nodeRegistration.imagePullPolicy;
+    if (!(await e.host.which('crictl'))) return warn(`crictl is not installed: the control-plane images were not ${IMAGE_ACTION[policy] === 'look' ? 'looked for' : 'pulled'} (the kubelet pulls what is missing, or fails to start the pod: install crictl to have them checked here)`);
+    const outcomes = await ensureImages(criImageRuntime(e.host, socket), controlPlaneImages(e.cfg), policy, e.cfg.nodeRegistration.imagePullSerial);
+    const message = missingImagesMessage(outcomes, policy);
+    return message ? err(message) : ok;
+  },
+};
 
 /** mini-kubeadm's own: containerd settings that otherwise fail much later, at the kubelet. */
 function containerdChecks(): PreflightCheck[] {

@@ -78,7 +78,8 @@ export const privilegedUserCheck: PreflightCheck = {
 
 /**
  * The whole preflight: root first, then every init check concurrently; with `fix`, failed
- * checks that have a safe fix are fixed (containerd restarted once) and checked again.
+ * checks that have a safe fix are fixed (containerd restarted once) and checked again; then,
+ * when nothing failed, the afterOthers checks (ImagePull) one by one.
  */
 export async function runInitPreflight(opts: {
   host: Host;
@@ -87,6 +88,8 @@ export async function runInitPreflight(opts: {
   machine: MachineProbe;
   ignored: ReadonlySet<string>;
   fix: boolean;
+  /** told when a check that may take a while starts (ImagePull) */
+  say?: (message: string) => void;
 }): Promise<PreflightOutcome> {
   const { host, cfg, ignored } = opts;
   const root = await runOne(privilegedUserCheck, envWithoutNode(host, cfg, opts.paths, opts.machine, NO_EARLIER_INIT), ignored);
@@ -97,7 +100,8 @@ export async function runInitPreflight(opts: {
   const full = preflightEnv(host, cfg, opts.paths, opts.machine, ignored, earlier);
   // awaited below; if `earlier` fails first, its error is the one that surfaces
   full.catch(() => undefined);
-  const checks = initChecks(cfg);
+  const table = initChecks(cfg);
+  const checks = table.filter((c) => !c.afterOthers);
   const early = envWithoutNode(host, cfg, opts.paths, opts.machine, await earlier);
   const byCheck = new Map<PreflightCheck, CheckResult[]>();
   await Promise.all(
@@ -130,6 +134,12 @@ export async function runInitPreflight(opts: {
       env = await preflightEnv(host, cfg, opts.paths, opts.machine, ignored);
       results = [...root, ...(await runChecks(checks, env, ignored))];
     }
+  }
+  // kubeadm's order: the image pulls only once every other check passed (or was ignored)
+  for (const c of table.filter((x) => x.afterOthers)) {
+    if (results.some((r) => r.severity === 'error')) break;
+    if (c.announce) opts.say?.(c.announce(env));
+    results = [...results, ...(await runOne(c, env, ignored))];
   }
   return { results, fixed };
 }

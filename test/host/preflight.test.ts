@@ -244,3 +244,37 @@ test('re-run of init: a port held by a real listener is kept only when its compo
   assert.equal(kept.length, 1);
   assert.equal(kept[0], `note: port ${port} is in use by its kube-apiserver`);
 });
+
+// ---- ImagePull: kubeadm's last check, run only once the others passed (or were ignored)
+
+/** PATH with a quiet systemctl only: no crictl here, so ImagePull can only say it did not look */
+function noCrictl(t: TestContext) {
+  const bin = tmpDir(t, 'mk-bin-');
+  writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n');
+  chmodSync(path.join(bin, 'systemctl'), 0o755);
+  const old = process.env.PATH;
+  process.env.PATH = bin;
+  t.after(() => void (process.env.PATH = old));
+}
+
+test('ImagePull runs last, announced, once every other check passed or was ignored', async (t) => {
+  noCrictl(t);
+  const host = tmpHost(t);
+  healthyNode(host);
+  const said: string[] = [];
+  const out = await runInitPreflight({ host, cfg: testConfig(), paths, machine: machine(), ignored: ignoreSet(['all']), fix: false, say: (m) => said.push(m) });
+  assert.equal(out.results.at(-1)?.name, 'ImagePull');
+  assert.deepEqual(only(out.results, 'ImagePull'), ['warning: crictl is not installed: the control-plane images were not pulled (the kubelet pulls what is missing, or fails to start the pod: install crictl to have them checked here)']);
+  assert.deepEqual(said, ['pulling the 7 control-plane images (imagePullPolicy IfNotPresent, one after another); this may take a minute or two, depending on the speed of the connection']);
+});
+
+test('ImagePull does not run when another check failed (kubeadm pulls nothing for a node that fails)', async (t) => {
+  noCrictl(t);
+  const host = tmpHost(t);
+  healthyNode(host);
+  const said: string[] = [];
+  const out = await runInitPreflight({ host, cfg: testConfig(), paths, machine: machine({ cpus: () => 1 }), ignored: ignoreSet([]), fix: false, say: (m) => said.push(m) });
+  assert.ok(out.results.some((r) => r.name === 'NumCPU' && r.severity === 'error'));
+  assert.deepEqual(only(out.results, 'ImagePull'), []);
+  assert.deepEqual(said, []);
+});

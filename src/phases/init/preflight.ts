@@ -24,6 +24,7 @@ export const preflightPhase: Phase<InitContext> = {
       machine: await realMachineProbe(),
       ignored,
       fix: ctx.flags.fix === true,
+      say: (m) => ctx.report.info(m),
     });
     for (const f of outcome.fixed) ctx.report.result('note', `--fix: ${f}`);
     const notes = outcome.results.filter((x) => x.severity === 'note');
