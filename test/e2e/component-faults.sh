@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# A control plane that cannot start, in the real-cluster lab: init must fail soon, with the reason.
+#   bash test/e2e/component-faults.sh                    (npm run test:component-faults)
+#   FAULT_CASES="images kube-apiserver" bash test/e2e/component-faults.sh
+# Cases, each on a fresh node (LAB_NODE, default node-f), mini-kubeadm installed as a user would:
+#   images: init of v1.36.3 on a node that has only v1.37.2's images, imagePullPolicy Never
+#     (the lab's): preflight fails at once (exit 2), its ImagePull error names each missing
+#     image (and not the pause image the node has), and nothing is written;
+#   etcd, kube-apiserver, kube-controller-manager, kube-scheduler: init --config with one
+#     unknown flag in that component's extraArgs: init exits non-zero within FAULT_LIMIT
+#     seconds (60), its error names the component and shows the container's own error line
+#     (the unknown flag); `reset --force` then leaves nothing (lib/clean.sh).
+# Every init runs under `timeout` (FAULT_HARD_LIMIT, 180 s) inside the node: a hang is a failure,
+# never a stuck test. Each node goes down after its case and the host must be as before
+# (lib/hostcheck.sh). A failed assertion fails its case; the other cases still run.
+set -Eeuo pipefail
+export LAB_NODE=${LAB_NODE:-node-f}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
+. "$E2E_DIR/lib/clean.sh"
+. "$E2E_DIR/lib/hostcheck.sh"
+E2E_TOOL=mini-kubeadm
+RUN=$LAB_CACHE/runs/component-faults
+LIMIT=${FAULT_LIMIT:-60}
+HARD_LIMIT=${FAULT_HARD_LIMIT:-180}
+CASES=${FAULT_CASES:-images etcd kube-apiserver kube-controller-manager kube-scheduler}
+T_START=$(now)
+STAGE=setup
+passes=0
+failures=0
+case_failed=0
+
+pass() { printf 'PASS  [%s] %s\n' "$STAGE" "$*"; passes=$((passes + 1)); }
+fail() { printf 'FAIL  [%s] %s\n' "$STAGE" "$*" >&2; failures=$((failures + 1)); case_failed=1; }
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+die() { printf 'FAIL  [%s] %s\n' "$STAGE" "$*" >&2; exit 1; }
+
+# the ClusterConfiguration field that holds each component's extraArgs (v1beta4 list form),
+# and the line the component itself writes for an unknown flag (pflag for the kube-*
+# components; etcd parses its flags with Go's flag package)
+declare -A FIELD=(
+  [etcd]=$'etcd:\n  local:\n    extraArgs:\n    - name: no-such-flag\n      value: "1"'
+  [kube-apiserver]=$'apiServer:\n  extraArgs:\n  - name: no-such-flag\n    value: "1"'
+  [kube-controller-manager]=$'controllerManager:\n  extraArgs:\n  - name: no-such-flag\n    value: "1"'
+  [kube-scheduler]=$'scheduler:\n  extraArgs:\n  - name: no-such-flag\n    value: "1"'
+)
+declare -A OWN_ERROR=(
+  [etcd]='flag provided but not defined: -no-such-flag'
+  [kube-apiserver]='unknown flag: --no-such-flag'
+  [kube-controller-manager]='unknown flag: --no-such-flag'
+  [kube-scheduler]='unknown flag: --no-such-flag'
+)
+
+# the lab's init config with TEXT added to its ClusterConfiguration (after its kind line)
+config_with() { render_init_config | awk -v add="$1" '{ print } /^kind: ClusterConfiguration$/ { print add }'; }
+
+# init under a hard limit inside the node (a hang ends there: exit 124); OUT gets its output,
+# the exit code and seconds go to INIT_RC and INIT_SECS
+run_init() {
+  local out=$1 t0; t0=$(now); INIT_RC=0
+  nx timeout -k 10 "$HARD_LIMIT" sh -c "$(tool_cmd init)" > "$out" 2>&1 || INIT_RC=$?
+  INIT_SECS=$(since "$t0")
+  echo "      init: exit $INIT_RC after ${INIT_SECS}s (output: $out)"
+}
+within() { awk -v s="$INIT_SECS" -v l="$1" 'BEGIN { exit !(s <= l) }'; }
+# the error part of init's output: from its "error:" line on
+error_part() { sed -n '/^error: /,$p' "$1"; }
+error_names() { error_part "$1" | grep -qF -- "$2"; }
+# what exists under the paths init writes, in the node (for "nothing written")
+written_paths() { nx sh -c 'find /etc/kubernetes /var/lib/kubelet /var/lib/etcd -mindepth 1 2>/dev/null | sort'; }
+
+case_images() {
+  local out=$RUN/images/init.out missing before after i
+  # the lab's config for v1.36.3; kubelet 1.37.2 is newer than that control plane, which
+  # KubeletVersion refuses: ignored, so that ImagePull is the check that stops init
+  config_with '' | sed -e 's|^kubernetesVersion: .*|kubernetesVersion: v1.36.3|' -e 's|^  - SystemVerification$|  - SystemVerification\n  - KubeletVersion|' \
+    | node_put_root_file init-config.yaml
+  before=$(written_paths)
+  run_init "$out"
+  check "init exits 2 (a failed preflight check), not by the time limit (exit $INIT_RC)" test "$INIT_RC" = 2
+  check "init fails at once (${INIT_SECS}s <= 20s)" within 20
+  check "the error is ImagePull's" error_names "$out" '[ERROR ImagePull]'
+  missing=$(printf '%s\n' \
+    registry.k8s.io/kube-apiserver:v1.36.3 registry.k8s.io/kube-controller-manager:v1.36.3 registry.k8s.io/kube-scheduler:v1.36.3 \
+    registry.k8s.io/kube-proxy:v1.36.3 registry.k8s.io/coredns/coredns:v1.14.2 registry.k8s.io/etcd:3.6.8-0)
+  for i in $missing; do
+    check "the error names $i as not present" error_names "$out" "$i: not present"
+  done
+  check "the error does not name the pause image the node has (registry.k8s.io/pause:3.10.2)" eval '! error_names "$out" registry.k8s.io/pause:3.10.2'
+  check "the error counts them: 6 of the 7" error_names "$out" '6 of the 7 control-plane images are not in the container runtime (imagePullPolicy Never)'
+  check "the hint says how to get them (kubeadm config images pull --kubernetes-version v1.36.3, ctr -n k8s.io images import)" \
+    eval 'error_names "$out" "kubeadm config images pull --kubernetes-version v1.36.3" && error_names "$out" "ctr -n k8s.io images import"'
+  after=$(written_paths)
+  check "nothing written under /etc/kubernetes, /var/lib/kubelet, /var/lib/etcd" test "$before" = "$after"
+}
+
+case_component() {
+  local c=$1 out=$RUN/$1/init.out
+  config_with "${FIELD[$c]}" | node_put_root_file init-config.yaml
+  run_init "$out"
+  check "init exits non-zero, not by the ${HARD_LIMIT}s limit (exit $INIT_RC)" eval '[[ $INIT_RC != 0 && $INIT_RC != 124 && $INIT_RC != 137 ]]'
+  check "init fails within ${LIMIT}s (${INIT_SECS}s)" within "$LIMIT"
+  check "its error names $c" error_names "$out" "$c"
+  check "its error shows the container's own line: ${OWN_ERROR[$c]}" error_names "$out" "${OWN_ERROR[$c]}"
+  [[ $case_failed == 0 ]] || { error_part "$out" | head -n 30 | sed 's/^/      | /'; diagnose > "$RUN/$c/diagnose.out" 2>&1 || true; }
+  local r=$RUN/$c/reset.out
+  if nx sh -c "$(tool_cmd reset)" > "$r" 2>&1; then pass "reset --force exits 0"; else tail -n 20 "$r"; fail "reset --force exits 0 (see $r)"; fi
+  reset_left_nothing check
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  bash "$NODE_SH" status >/dev/null 2>&1 && node_down >/dev/null 2>&1
+  rm -f /tmp/.mini-kubeadm-lab-sentinel
+  (( failures == 0 )) || rc=1
+  echo "component-faults $([[ $rc == 0 ]] && echo PASSED || echo FAILED): $passes assertions passed, $failures failed, in $(since "$T_START")s; outputs in $RUN"
+  exit $rc
+}
+
+main() {
+  mkdir -p "$RUN"; rm -rf "${RUN:?}"/*
+  ensure_deps
+  tool_available || die "mini-kubeadm is not built (npm ci && npm run build)"
+  ! bash "$NODE_SH" status >/dev/null 2>&1 || die "node $NODE already runs: LAB_NODE=$NODE bash test/e2e/node.sh down"
+  trap cleanup EXIT
+  touch /tmp/.mini-kubeadm-lab-sentinel
+  local c t0
+  for c in $CASES; do
+    [[ $c == images || -n ${FIELD[$c]:-} ]] || die "unknown case $c (images etcd kube-apiserver kube-controller-manager kube-scheduler)"
+    STAGE=$c; case_failed=0; t0=$(now)
+    mkdir -p "$RUN/$c"
+    host_snapshot "$RUN/$c/host-before"
+    node_up >/dev/null 2>&1 || die "node $NODE up"
+    if [[ $c == images ]]; then case_images; else case_component "$c"; fi
+    node_down >/dev/null 2>&1 || fail "node $NODE down"
+    host_snapshot "$RUN/$c/host-after"
+    if host_compare "$RUN/$c/host-before" "$RUN/$c/host-after"; then pass "node down, host unchanged"; else fail "node down, host unchanged (above)"; fi
+    echo "      case $c took $(since "$t0")s"
+  done
+}
+
+main "$@"
