@@ -55,7 +55,12 @@ export async function pullImage(host: Host, socket: string, image: string, timeo
   }
 }
 
-const lastLine = (text: string) => text.trim().split('\n').pop()?.trim() ?? '';
+/** crictl's last line, without its logger's frame (time="..." level=error msg="..."): the runtime's words */
+function lastLine(text: string): string {
+  const line = text.trim().split('\n').pop()?.trim() ?? '';
+  const msg = /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+  return msg === undefined ? line : msg.replace(/\\(.)/g, '$1');
+}
 
 export async function listPods(host: Host, socket: string): Promise<PodSandbox[]> {
   const r = await crictl(host, socket, ['pods', '-o', 'json']);

@@ -103,7 +103,7 @@ export function getImagesHint(cfg: InitConfig): string {
   const repo = cfg.imageRepository === 'registry.k8s.io' ? '' : ` --image-repository ${cfg.imageRepository}`;
   const never = cfg.nodeRegistration.imagePullPolicy === 'Never';
   return [
-    `get the images of Kubernetes ${cfg.kubernetesVersion.text} onto this node (or choose the version whose images it has, --kubernetes-version):`,
+    `get the images of Kubernetes ${cfg.kubernetesVersion.text} onto this node (or choose the version whose images it has: --kubernetes-version, or kubernetesVersion in the config):`,
     `      with a registry: kubeadm config images pull --kubernetes-version ${cfg.kubernetesVersion.text}${repo} (or crictl pull IMAGE for each)${never ? ', or let preflight pull them: imagePullPolicy IfNotPresent' : ''}`,
     `      air-gapped: export them where a registry is reachable (ctr -n k8s.io images export images.tar IMAGE...), copy the file here and run: ctr -n k8s.io images import images.tar`,
   ].join('\n');
