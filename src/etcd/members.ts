@@ -1,0 +1,102 @@
+// What a stacked control plane does with the etcd cluster, as kubeadm does it: announce this
+// node as a learner (or find it already announced: a join run again), the --initial-cluster its
+// etcd starts with, the promotion once it has started, the quorum check, and the removal at
+// reset; plus what kubeadm lacks: finding a stale member a dead node of the same name left.
+
+import { EtcdApiError, memberHex, type EtcdClient, type EtcdMember } from './client.js';
+
+/** https://ADDRESS:2380, IPv6 in brackets */
+export function peerUrl(address: string, port = 2380): string {
+  return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** https://ADDRESS:2379, IPv6 in brackets */
+export function clientUrl(address: string, port = 2379): string {
+  return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** etcd's --initial-cluster: every member as name=peerURL in the order etcd lists them; this node (no name yet) under `self`, others without a name under their hex id */
+export function initialCluster(members: EtcdMember[], self: { name: string; peerURL: string }): string {
+  return members
+    .flatMap((m) => {
+      const name = m.peerURLs.includes(self.peerURL) ? self.name : m.name || memberHex(m.id);
+      return m.peerURLs.map((u) => `${name}=${u}`);
+    })
+    .join(',');
+}
+
+/**
+ * Announce this node's etcd as a new member (a learner), unless a member with its peer URL is
+ * already there (a join run again after it was interrupted: kubeadm's re-list); etcd's "Peer URLs
+ * already exists" (another join raced this one) also re-lists. Returns the members to start with.
+ */
+export async function announceMember(etcd: EtcdClient, peerURL: string, learner = true): Promise<{ members: EtcdMember[]; added: boolean }> {
+  const before = await etcd.members();
+  if (before.some((m) => m.peerURLs.includes(peerURL))) return { members: before, added: false };
+  try {
+    return { members: (await etcd.add(peerURL, learner)).members, added: true };
+  } catch (e) {
+    if (e instanceof EtcdApiError && /peer ?urls? already exists/i.test(e.etcdMessage)) return { members: await etcd.members(), added: false };
+    throw e;
+  }
+}
+
+/** The member with this peer URL, if etcd lists one. */
+export async function memberByPeer(etcd: EtcdClient, peerURL: string): Promise<EtcdMember | undefined> {
+  return (await etcd.members()).find((m) => m.peerURLs.includes(peerURL));
+}
+
+/**
+ * Promote this node's learner once it has started and caught up (etcd refuses until then),
+ * trying every `everyMs` until `timeoutMs`; a member that already votes is done.
+ */
+export async function promoteWhenStarted(etcd: EtcdClient, peerURL: string, timeoutMs: number, everyMs = 500): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let last = 'the member was not listed';
+  for (;;) {
+    try {
+      const m = await memberByPeer(etcd, peerURL);
+      if (m && !m.isLearner) return;
+      if (m && m.name) {
+        await etcd.promote(m.id);
+        return;
+      }
+      last = m ? 'the learner has not started yet' : `no member has peer URL ${peerURL}`;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    if (Date.now() >= end) throw new Error(`etcd did not promote the learner at ${peerURL} within ${Math.round(timeoutMs / 1000)}s: ${last}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** How many members answer: healthy when more than half do (kubeadm 1.36.1+ asks for a quorum, not all). */
+export async function quorum(etcd: EtcdClient): Promise<{ healthy: boolean; answering: string[]; silent: string[] }> {
+  const s = await etcd.statuses();
+  const answering = s.filter((x) => !('error' in x)).map((x) => x.endpoint);
+  const silent = s.filter((x) => 'error' in x).map((x) => `${x.endpoint} (${(x as { error: string }).error})`);
+  return { healthy: answering.length > s.length / 2, answering, silent };
+}
+
+/**
+ * A member a node of this name left behind: named like this node but with another peer URL, or
+ * with this node's peer URL (a node that died without a reset and came back wiped). Such a
+ * member keeps a join from finishing (kubeadm: "Peer URLs already exists", or an etcd that
+ * refuses to start); `join --replace-stale-member` removes it.
+ */
+export function staleMembers(members: EtcdMember[], self: { name: string; peerURL: string }): EtcdMember[] {
+  return members.filter((m) => (m.name !== '' && m.name === self.name) || m.peerURLs.includes(self.peerURL));
+}
+
+/** Remove this node's member, if etcd lists one; true when one was removed. */
+export async function removeMember(etcd: EtcdClient, peerURL: string): Promise<boolean> {
+  const m = await memberByPeer(etcd, peerURL);
+  if (!m) return false;
+  try {
+    await etcd.remove(m.id);
+  } catch (e) {
+    if (e instanceof EtcdApiError && /member not found/i.test(e.etcdMessage)) return false;
+    throw e;
+  }
+  return true;
+}
