@@ -25,6 +25,9 @@ export function initialCluster(members: EtcdMember[], self: { name: string; peer
     .join(',');
 }
 
+/** etcd's answers to an add of a peer URL it has (etcd derives the new ID from the URLs and the time, so a quick second add can meet the ID first) */
+const ALREADY_ADDED = /peer ?urls? already exists|member id already exist/i;
+
 /**
  * Announce this node's etcd as a new member (a learner), unless a member with its peer URL is
  * already there (a join run again after it was interrupted: kubeadm's re-list); etcd's "Peer URLs
@@ -36,7 +39,7 @@ export async function announceMember(etcd: EtcdClient, peerURL: string, learner 
   try {
     return { members: (await etcd.add(peerURL, learner)).members, added: true };
   } catch (e) {
-    if (e instanceof EtcdApiError && /peer ?urls? already exists/i.test(e.etcdMessage)) return { members: await etcd.members(), added: false };
+    if (e instanceof EtcdApiError && ALREADY_ADDED.test(e.etcdMessage)) return { members: await etcd.members(), added: false };
     throw e;
   }
 }
@@ -88,15 +91,28 @@ export function staleMembers(members: EtcdMember[], self: { name: string; peerUR
   return members.filter((m) => (m.name !== '' && m.name === self.name) || m.peerURLs.includes(self.peerURL));
 }
 
-/** Remove this node's member, if etcd lists one; true when one was removed. */
-export async function removeMember(etcd: EtcdClient, peerURL: string): Promise<boolean> {
-  const m = await memberByPeer(etcd, peerURL);
-  if (!m) return false;
-  try {
-    await etcd.remove(m.id);
-  } catch (e) {
-    if (e instanceof EtcdApiError && /member not found/i.test(e.etcdMessage)) return false;
-    throw e;
+/**
+ * Remove a member by id. etcd refuses while the members have not all been connected for a few
+ * seconds ("unhealthy cluster": its strict reconfiguration check, e.g. just after a promotion),
+ * so that answer is tried again every `everyMs` up to `timeoutMs`, as kubeadm retries it; "member
+ * not found" means it is already gone (false).
+ */
+export async function removeMemberId(etcd: EtcdClient, id: string, timeoutMs = 60_000, everyMs = 500): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await etcd.remove(id);
+      return true;
+    } catch (e) {
+      if (e instanceof EtcdApiError && /member not found/i.test(e.etcdMessage)) return false;
+      if (!(e instanceof EtcdApiError && /unhealthy cluster/i.test(e.etcdMessage)) || Date.now() >= end) throw e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
   }
-  return true;
+}
+
+/** Remove the member with this peer URL, if etcd lists one; true when one was removed. */
+export async function removeMember(etcd: EtcdClient, peerURL: string, timeoutMs?: number): Promise<boolean> {
+  const m = await memberByPeer(etcd, peerURL);
+  return m ? removeMemberId(etcd, m.id, timeoutMs) : false;
 }

@@ -13,6 +13,8 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { ETCD } from '../helpers/api-server.js';
 import { EtcdApiError, EtcdClient } from '../../src/etcd/client.js';
+import { etcdMemberStep } from '../../src/reset/etcd-member.js';
+import { tmpHost } from '../helpers/tmp-host.js';
 import { announceMember, initialCluster, promoteWhenStarted, quorum, removeMember } from '../../src/etcd/members.js';
 
 function freePort(): Promise<number> {
@@ -99,7 +101,7 @@ test('etcd members: list, add a learner, promote it once started, refuse the sam
   assert.equal(added.name, '', 'not started yet');
   assert.equal(members.length, 2);
   // etcd itself refuses the same peer URL twice; announcing again (a join run again) reuses the member
-  await assert.rejects(etcd.add(peer2), (e: unknown) => e instanceof EtcdApiError && /Peer URLs already exists/i.test(e.etcdMessage));
+  await assert.rejects(etcd.add(peer2), (e: unknown) => e instanceof EtcdApiError && /Peer URLs already exists|member ID already exist/i.test(e.etcdMessage));
   assert.deepEqual(await announceMember(etcd, peer2).then((r) => [r.added, r.members.length]), [false, 2]);
   const cluster = initialCluster(members, { name: 'm2', peerURL: peer2 });
   assert.deepEqual(cluster.split(',').sort(), [`m1=https://127.0.0.1:${p1}`, `m2=${peer2}`]);
@@ -114,8 +116,35 @@ test('etcd members: list, add a learner, promote it once started, refuse the sam
   assert.equal(statuses.filter((s) => 'version' in s && s.version.startsWith('3.')).length, 2, JSON.stringify(statuses));
 
   assert.equal((await quorum(both)).healthy, true);
-  assert.equal(await removeMember(etcd, peer2), true);
+
+  // reset on m2's node: its etcd manifest and certificates say who it is and who its peers are
+  const host = tmpHost(t);
+  for (const f of ['ca.crt', 'healthcheck-client.crt', 'healthcheck-client.key']) await host.writeFile(`/etc/kubernetes/pki/etcd/${f}`, readFileSync(path.join(dir, f)), 0o600);
+  const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: etcd, namespace: kube-system}
+spec:
+  containers:
+  - name: etcd
+    command:
+    - etcd
+    - --advertise-client-urls=https://127.0.0.1:${c2}
+    - --initial-advertise-peer-urls=${peer2}
+    - --initial-cluster=${cluster}
+    - --initial-cluster-state=existing
+    - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
+`;
+  await host.writeFile('/etc/kubernetes/manifests/etcd.yaml', manifest, 0o600);
+  const said: string[] = [];
+  const log = { removed: (w: string) => said.push(`removed ${w}`), left: (w: string, e: string) => said.push(`left ${w}: ${e}`), note: (m: string) => said.push(`note ${m}`), warn: (m: string) => said.push(`warn ${m}`) };
+  await etcdMemberStep.run({ host, manifest: '/etc/kubernetes/manifests/etcd.yaml' }, log);
+  assert.match(said.join('\n'), /^removed etcd member [0-9a-f]+ \(m2\); 1 members remain$/m, said.join('\n'));
   assert.equal(await removeMember(etcd, peer2), false, 'already gone');
+  // m1's reset: the last member has no cluster to leave
+  said.length = 0;
+  await host.writeFile('/etc/kubernetes/manifests/etcd.yaml', manifest.replace(`https://127.0.0.1:${c2}`, `https://127.0.0.1:${c1}`).replace(`--initial-advertise-peer-urls=${peer2}`, `--initial-advertise-peer-urls=https://127.0.0.1:${p1}`), 0o600);
+  await etcdMemberStep.run({ host, manifest: '/etc/kubernetes/manifests/etcd.yaml' }, log);
+  assert.match(said.join('\n'), /its only member is this node's/);
   assert.deepEqual((await etcd.members()).map((m) => m.name), ['m1']);
   // m2 is out of the cluster: of the two endpoints only m1 serves a quorum view now
   await until('m2 to stop serving', async () => ((await both.statuses()).filter((x) => 'error' in x).length === 1 ? true : undefined), 20_000).catch(() => undefined);
