@@ -18,12 +18,13 @@ const secretRef = (id: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Secret'
 /** the kubeconfig kubeadm would use; it must exist, even for --dry-run (kubeadm loads it then too) */
 async function kubeconfigPath(io: Io, flags: FlagValues, host: Host): Promise<string> {
   const { findKubeconfig } = await import('../kube/connect.js');
-  const path = await findKubeconfig(str(flags, 'kubeconfig'), io.env, io.cwd, host);
+  const { path, candidates } = await findKubeconfig(str(flags, 'kubeconfig'), io.env, io.cwd, host);
   if (!(await host.exists(path))) {
     const rootfs = str(flags, 'rootfs');
+    const under = rootfs ? ` (under --rootfs ${rootfs})` : '';
     throw new HostError(
       'NO_KUBECONFIG',
-      `the kubeconfig ${path}${rootfs ? ` (under --rootfs ${rootfs})` : ''} does not exist`,
+      candidates.length > 1 ? `no kubeconfig found: none of ${candidates.join(', ')} exists${under}` : `the kubeconfig ${path}${under} does not exist`,
       'name one with --kubeconfig or $KUBECONFIG (without them: ~/.kube/config, then /etc/kubernetes/admin.conf)',
     );
   }

@@ -48,17 +48,18 @@ export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
 /**
  * kubeadm's GetKubeConfigPath: the flag when given; else the first existing file of $KUBECONFIG's
  * entries (or ~/.kube/config when it is unset) and /etc/kubernetes/admin.conf; else the first
- * of them (whose absence the caller then reports). Relative paths are taken from `cwd`.
+ * of them (whose absence the caller then reports, with every place looked at). Relative paths
+ * are taken from `cwd`.
  */
-export async function findKubeconfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string, host: Pick<Host, 'exists'>): Promise<string> {
+export async function findKubeconfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string, host: Pick<Host, 'exists'>): Promise<{ path: string; candidates: string[] }> {
   const abs = (p: string) => path.resolve(cwd, p);
-  if (flag) return abs(flag);
+  if (flag) return { path: abs(flag), candidates: [abs(flag)] };
   // client-go: a set $KUBECONFIG replaces ~/.kube/config; an empty one counts as unset
   const fromEnv = [...new Set((env.KUBECONFIG ?? '').split(':').filter((p) => p !== ''))];
   const home = env.HOME ? [path.join(env.HOME, '.kube/config')] : [];
   const candidates = [...(env.KUBECONFIG ? fromEnv : home), ADMIN_KUBECONFIG].map(abs);
-  for (const c of candidates) if (await host.exists(c)) return c;
-  return candidates[0]!;
+  for (const c of candidates) if (await host.exists(c)) return { path: c, candidates };
+  return { path: candidates[0]!, candidates };
 }
 
 export async function connect(ctx: ConnectInput): Promise<KubeClient> {
