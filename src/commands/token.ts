@@ -12,7 +12,8 @@ import type { Io } from '../io.js';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/client.js';
 
 const str = (flags: FlagValues, k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
-const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+/** timeouts.kubernetesAPICall when no --config gives one (kubeadm's default, 1 m) */
+const defaultCallTimeoutMs = async () => (await import('../config/defaults.js')).defaultInitConfig({ name: '', advertiseAddress: '' }).timeouts.kubernetesAPICallMs;
 const secretRef = (id: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system', name: `bootstrap-token-${id}` });
 
 /** the kubeconfig kubeadm would use; it must exist, even for --dry-run (kubeadm loads it then too) */
@@ -74,7 +75,7 @@ export async function runTokenCreate(io: Io, tokenArg: string | undefined, flags
   const host = await nodeHost(flags, io);
 
   let tokens: BootstrapToken[];
-  let callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
+  let callTimeoutMs = await defaultCallTimeoutMs();
   if (configPath !== undefined) {
     const { loadInitConfig } = await import('../config/load.js');
     const { cfg, warnings } = await loadInitConfig({ flags, host, cwd: io.cwd, env: io.env, startedAt: new Date(), skipCriDetect: true });
@@ -127,7 +128,7 @@ export async function runTokenList(io: Io, flags: FlagValues): Promise<void> {
   const host = await nodeHost(flags, io);
   const path = await kubeconfigPath(io, flags, host);
   // a list only reads: kubeadm's dry-run client also sends reads to the real cluster
-  const client = await realClient(host, path, DEFAULT_CALL_TIMEOUT_MS);
+  const client = await realClient(host, path, await defaultCallTimeoutMs());
   const secrets = await client.list({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system' }, { fieldSelector: 'type=bootstrap.kubernetes.io/token' });
   const m = await import('../kube/objects/token-list.js');
   const tokens: import('../kube/objects/token-list.js').ListedToken[] = [];
@@ -161,7 +162,7 @@ export async function runTokenDelete(io: Io, args: readonly string[], flags: Fla
   const host = await nodeHost(flags, io);
   const path = await kubeconfigPath(io, flags, host);
   const { DryRunKubeClient } = await import('../kube/dry-run-client.js');
-  const client = host.dryRun ? new DryRunKubeClient(path, '') : await realClient(host, path, DEFAULT_CALL_TIMEOUT_MS);
+  const client = host.dryRun ? new DryRunKubeClient(path, '') : await realClient(host, path, await defaultCallTimeoutMs());
   for (const id of ids) {
     const ref = secretRef(id);
     if ((await client.delete(ref)) === 'absent') {

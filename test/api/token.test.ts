@@ -198,6 +198,10 @@ test('token create, list (text, json, yaml) and delete against a real API server
     const r = await runCli(['token', 'list', '-o', 'json'], { cwd: '/', env: { KUBECONFIG: `/nonexistent/kc:${api.adminKubeconfig}`, HOME: '/nonexistent' } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /"token": "abcdef\.0123456789abcdef"/);
+    // kubeadm's --kubeconfig is a flag of `token` itself too
+    const before = await runCli(['token', '--kubeconfig', api.adminKubeconfig, 'list'], { cwd: '/', env: { HOME: '/nonexistent' } });
+    assert.equal(before.code, 0, before.stderr);
+    assert.match(before.stdout, /^abcdef\.0123456789abcdef /m);
   });
 
   await t.test('delete by ID and by whole token; a missing one fails with kubeadm\'s message', async () => {
