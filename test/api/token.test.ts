@@ -151,7 +151,10 @@ test('token create, list (text, json, yaml) and delete against a real API server
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /bootstrap token name is not of the form 'bootstrap-token-\(token-id\)'\. Actual: "bootstrap-token-broken"\. Expected: "bootstrap-token-other1"/);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.match(lines[0]!, /^TOKEN {21}TTL {9}EXPIRES {16}USAGES {19}DESCRIPTION {48}EXTRA GROUPS$/);
+    // the header is laid out with the first row (EXPIRES is as wide as that row's cell, <never> or a date)
+    assert.match(lines[0]!, /^TOKEN {21}TTL {9}EXPIRES +USAGES {19}DESCRIPTION {48}EXTRA GROUPS$/);
+    const starts = (line: string) => [...line.matchAll(/(?:^| {3})(\S)/g)].map((m) => m.index! + m[0].length - 1);
+    assert.deepEqual(starts(lines[0]!.replace('EXTRA GROUPS', 'EXTRA_GROUPS')), starts(lines[1]!), `${lines[0]}\n${lines[1]}`);
     const secrets = [...tokenSecrets(api)].filter(([name]) => name !== 'bootstrap-token-broken');
     assert.equal(lines.length - 1, secrets.length);
     for (const [, { data }] of secrets) {
