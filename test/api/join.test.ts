@@ -156,6 +156,24 @@ test('join discovery and config fetch against a real kube-apiserver', { timeout:
     assert.match(kubectl(file, 'whoami', '-o', 'jsonpath={.status.userInfo.username}'), /^system:bootstrap:abcdef$/);
   });
 
+  await t.test('file discovery: a kubeconfig with the cluster, the TLS bootstrap token beside it (--dry-run)', async (t2) => {
+    const cm = JSON.parse(kubectl(api.adminKubeconfig, 'get', 'cm', 'cluster-info', '-n', 'kube-public', '-o', 'json')) as { data: Record<string, string> };
+    const root = node(t2);
+    mkdirSync(path.join(root, 'root'), { recursive: true });
+    writeFileSync(path.join(root, 'root/discovery.conf'), cm.data.kubeconfig!);
+    const before = snapshotTree(root);
+    const r = await runCli(['join', '--discovery-file', '/root/discovery.conf', '--tls-bootstrap-token', TOKEN, '--cri-socket', `unix://${SOCK}`, '--ignore-preflight-errors', 'all', '--dry-run', '--rootfs', root], { cwd: '/' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, /Checking the discovery kubeconfig against ConfigMap kube-public\/cluster-info/);
+    assert.match(r.stdout + r.stderr, /would write \/etc\/kubernetes\/bootstrap-kubelet\.conf/);
+    assert.equal(snapshotTree(root), before);
+  });
+
+  await t.test('a v1beta3 JoinConfiguration for a 1.37 cluster: refused once the cluster\'s minor is known, nothing written', async () => {
+    const v1beta3 = joinFile(api, { hashes: [pin] }).replace('kubeadm.k8s.io/v1beta4', 'kubeadm.k8s.io/v1beta3').replace(/timeouts:\n  discovery: .*\n/, '');
+    await joinFails(t, v1beta3, [/your configuration file uses an old API spec: "kubeadm\.k8s\.io\/v1beta3"/, /kubeadm\.k8s\.io\/v1beta4/], ['--dry-run']);
+  });
+
   await t.test('a wrong CA pin: names the expected pins and the CA found', async () => {
     await joinFails(t, joinFile(api, { hashes: [otherPin] }), [new RegExp(`none of the public keys "${pin}" are pinned \\(expected ${otherPin}\\)`), /openssl x509 -pubkey/]);
   });
