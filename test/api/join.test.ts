@@ -153,7 +153,7 @@ test('join discovery and config fetch against a real kube-apiserver', { timeout:
     assert.equal(can('create', 'certificatesigningrequests.certificates.k8s.io'), 'yes');
     assert.equal(can('get', 'configmap/kubeadm-config', '-n', 'kube-system'), 'yes');
     assert.equal(can('list', 'secrets', '-n', 'kube-system'), 'no');
-    assert.match(kubectl(file, 'whoami', '-o', 'jsonpath={.status.userInfo.username}'), /^system:bootstrap:abcdef$/);
+    assert.match(kubectl(file, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'), /^system:bootstrap:abcdef$/);
   });
 
   await t.test('file discovery: a kubeconfig with the cluster, the TLS bootstrap token beside it (--dry-run)', async (t2) => {
