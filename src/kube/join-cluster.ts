@@ -43,13 +43,14 @@ export async function readClusterConfigs(client: KubeClient, join: JoinConfig): 
   const kubeletConfig = await client.get(cm('kubelet-config'));
   const kubeletText = (kubeletConfig?.data as Record<string, string> | undefined)?.kubelet;
   if (!kubeletText) throw new HostError('JOIN_NO_KUBELET_CONFIG', 'could not download the kubelet configuration from ConfigMap "kubelet-config"', 'on the control plane: mini-kubeadm init phase upload-config kubelet');
+  // optional, as in kubeadm: missing (404) or not readable (403) is only a warning
   let proxy: KubeObject | undefined;
   try {
     proxy = await client.get(cm('kube-proxy'));
+    if (!proxy) warnings.push('the kube-proxy ConfigMap was not found in the cluster (kube-proxy is not installed, or its add-on was skipped)');
   } catch (e) {
-    warnings.push(`could not read ConfigMap kube-system/kube-proxy: ${e instanceof Error ? e.message : String(e)}`);
+    warnings.push(`could not read ConfigMap kube-system/kube-proxy (kube-proxy not installed by init, or its Role kube-system/kube-proxy missing): ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!proxy) warnings.push('the kube-proxy ConfigMap was not found in the cluster (kube-proxy is not installed, or its add-on was skipped)');
   return { cfg: await nodeConfig(clusterText, kubeletText, join), warnings };
 }
 
