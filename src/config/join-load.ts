@@ -183,6 +183,9 @@ export async function loadJoinConfig(input: JoinLoadInput): Promise<JoinLoadResu
     warnings.push(...parsed.warnings);
     if (parsed.problems.length) throw problemsError(parsed.problems);
     applyDocument(j, parsed.doc!, file);
+    if (parsed.doc!.dryRun === true && !host.dryRun) {
+      throw new UserError('CONFIG_DRY_RUN', `JoinConfiguration.dryRun is true in ${configFlag} but --dry-run was not given`, 'pass --dry-run as well (mini-kubeadm picks the recording host from the flag), or remove dryRun from the file');
+    }
     j.fileApiVersion = parsed.apiVersion;
     j.configFile = file;
   } else {
