@@ -1,14 +1,15 @@
-// The command tree, and nothing else: init (and `phase` for short), reset, token, certs, config, version.
+// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, version.
 // Phase commands come from the phase catalog (names, texts, flags: no phase code); every action
 // loads its code on demand and does nothing before that import() (src/front.ts relies on it),
 // and given argv only the branch it names gets subcommands, so that `--help` stays fast.
 
 import { Command, Option } from 'commander';
 import type { FlagValues } from './config/flags.js';
-import { initCatalog, resetCatalog } from './phases/catalog.js';
+import { initCatalog, joinCatalog, resetCatalog } from './phases/catalog.js';
 import { addFlags, bindPhaseAlias, bindWorkflow, expandFor, flagValues, type WorkflowSpec } from './workflow/commands.js';
 import type { InitContext } from './phases/context.js';
 import type { ResetContext } from './phases/reset/context.js';
+import type { JoinContext } from './phases/join/context.js';
 import type { Io } from './io.js';
 
 /** The tree for `argv` (its help and errors read as the full tree's); without argv, all of it. */
@@ -31,6 +32,16 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
   };
   bindWorkflow(program, init, expand);
   bindPhaseAlias(program, init, expand);
+
+  const join: WorkflowSpec<JoinContext> = {
+    name: 'join',
+    short: 'Run this on any machine you wish to join an existing cluster',
+    phases: joinCatalog,
+    extraFlags: ['skip-phases', 'ignore-preflight-errors', 'fix'],
+    argument: { name: 'api-server-endpoint', description: 'the API server of the cluster to join, HOST:PORT (token discovery)' },
+    run: async (target, flags) => (await import('./commands/join.js')).runJoin(io, target, flags),
+  };
+  bindWorkflow(program, join, expand);
 
   const reset: WorkflowSpec<ResetContext> = {
     name: 'reset',

@@ -52,6 +52,11 @@ export const etcdSteps: readonly ResetStep<EtcdEnv>[] = [
     removes: 'the etcd data',
     async run({ host, manifest, dirsToClean }, log) {
       const found = await findEtcdDataDir(host, manifest);
+      // a worker (a joined node) has neither an etcd manifest nor etcd data: nothing to say more
+      if (found.kind === 'local' && !(await host.exists(manifest)) && !(await host.exists(found.dataDir))) {
+        log.note(`no etcd on this node (no ${manifest}, no ${found.dataDir}): nothing to remove`);
+        return;
+      }
       if (found.kind === 'external') {
         log.note(`${found.manifest} has no ${VOLUME} volume: assuming external etcd; reset it yourself`);
         return;
