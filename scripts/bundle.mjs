@@ -69,7 +69,7 @@ const catalogAsData = {
   name: 'phase-catalog-as-data',
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]phases[\\/]catalog\.js$/ }, () => ({
-      contents: `export const initCatalog = ${JSON.stringify(catalog.initCatalog)};\nexport const resetCatalog = ${JSON.stringify(catalog.resetCatalog)};\n`,
+      contents: `export const initCatalog = ${JSON.stringify(catalog.initCatalog)};\nexport const resetCatalog = ${JSON.stringify(catalog.resetCatalog)};\nexport const joinCatalog = ${JSON.stringify(catalog.joinCatalog)};\n`,
       loader: 'js',
     }));
   },

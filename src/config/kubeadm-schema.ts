@@ -41,7 +41,9 @@ function when(on: boolean, fields: Record<string, FieldSchema>): Record<string, 
   return on ? fields : {};
 }
 
-export function schemasFor(version: KubeadmApiVersion): { InitConfiguration: FieldSchema; ClusterConfiguration: FieldSchema } {
+export type KubeadmKind = 'InitConfiguration' | 'ClusterConfiguration' | 'JoinConfiguration';
+
+export function schemasFor(version: KubeadmApiVersion): Record<KubeadmKind, FieldSchema> {
   const v = API_TRAITS[version];
   const args = v.argsAsList ? list(obj({ name: S, value: S, ...when(v.argMergeMethod, { mergeMethod: S }) })) : { t: 'map' as const, of: S };
   const envs = when(v.v1beta4Fields, { extraEnvs: list(obj({ name: S, value: S })) });
@@ -49,34 +51,53 @@ export function schemasFor(version: KubeadmApiVersion): { InitConfiguration: Fie
   const component = (extra: Record<string, FieldSchema> = {}) => obj({ extraArgs: args, extraVolumes: volumes, ...envs, ...extra });
   const typeMeta = { apiVersion: S, kind: S };
 
+  const nodeRegistration = obj({
+    name: S,
+    criSocket: S,
+    taints: list(obj({ key: S, value: S, effect: S, timeAdded: S })),
+    kubeletExtraArgs: args,
+    ignorePreflightErrors: strings,
+    imagePullPolicy: S,
+    ...when(v.v1beta4Fields, { imagePullSerial: B }),
+  });
+  const localAPIEndpoint = obj({ advertiseAddress: S, bindPort: I });
+  const v1beta4Common = when(v.v1beta4Fields, {
+    dryRun: B,
+    timeouts: obj({
+      controlPlaneComponentHealthCheck: D,
+      kubeletHealthCheck: D,
+      kubernetesAPICall: D,
+      etcdAPICall: D,
+      tlsBootstrap: D,
+      discovery: D,
+      upgradeManifests: D,
+    }),
+  });
   const InitConfiguration = obj({
     ...typeMeta,
     bootstrapTokens: list(obj({ token: S, description: S, ttl: D, expires: S, usages: strings, groups: strings })),
-    nodeRegistration: obj({
-      name: S,
-      criSocket: S,
-      taints: list(obj({ key: S, value: S, effect: S, timeAdded: S })),
-      kubeletExtraArgs: args,
-      ignorePreflightErrors: strings,
-      imagePullPolicy: S,
-      ...when(v.v1beta4Fields, { imagePullSerial: B }),
-    }),
-    localAPIEndpoint: obj({ advertiseAddress: S, bindPort: I }),
+    nodeRegistration,
+    localAPIEndpoint,
     certificateKey: S,
     skipPhases: strings,
     patches: obj({ directory: S }),
-    ...when(v.v1beta4Fields, {
-      dryRun: B,
-      timeouts: obj({
-        controlPlaneComponentHealthCheck: D,
-        kubeletHealthCheck: D,
-        kubernetesAPICall: D,
-        etcdAPICall: D,
-        tlsBootstrap: D,
-        discovery: D,
-        upgradeManifests: D,
-      }),
+    ...v1beta4Common,
+  });
+
+  const JoinConfiguration = obj({
+    ...typeMeta,
+    nodeRegistration,
+    caCertPath: S,
+    discovery: obj({
+      bootstrapToken: obj({ token: S, apiServerEndpoint: S, caCertHashes: strings, unsafeSkipCAVerification: B }),
+      file: obj({ kubeConfigPath: S }),
+      tlsBootstrapToken: S,
+      ...when(!v.v1beta4Fields, { timeout: D }),
     }),
+    controlPlane: obj({ localAPIEndpoint, certificateKey: S }),
+    skipPhases: strings,
+    patches: obj({ directory: S }),
+    ...v1beta4Common,
   });
 
   const ClusterConfiguration = obj({
@@ -99,11 +120,11 @@ export function schemasFor(version: KubeadmApiVersion): { InitConfiguration: Fie
     clusterName: S,
     ...when(v.v1beta4Fields, { encryptionAlgorithm: S, certificateValidityPeriod: D, caCertificateValidityPeriod: D }),
   });
-  return { InitConfiguration, ClusterConfiguration };
+  return { InitConfiguration, ClusterConfiguration, JoinConfiguration };
 }
 
 /** The fields this version lacks but another has, so "unknown field" can say which version has it. */
-export function fieldExistsIn(path: readonly string[], kind: 'InitConfiguration' | 'ClusterConfiguration'): KubeadmApiVersion[] {
+export function fieldExistsIn(path: readonly string[], kind: KubeadmKind): KubeadmApiVersion[] {
   return (Object.keys(API_TRAITS) as KubeadmApiVersion[]).filter((ver) => {
     let node: FieldSchema | undefined = schemasFor(ver)[kind];
     for (const key of path) {

@@ -3,11 +3,11 @@
 
 import { parseGoDuration } from './duration.js';
 import type { Problem } from './problems.js';
-import { fieldExistsIn, type FieldSchema } from './kubeadm-schema.js';
+import { fieldExistsIn, type FieldSchema, type KubeadmKind } from './kubeadm-schema.js';
 import type { KubeadmApiVersion } from './versions.js';
 
 export interface StrictContext {
-  kind: 'InitConfiguration' | 'ClusterConfiguration';
+  kind: KubeadmKind;
   apiVersion: KubeadmApiVersion;
   file: string;
 }

@@ -281,6 +281,8 @@ export interface ConfigApiRow {
   encryptionAlgorithms: readonly EncryptionAlgorithmName[];
   /** kubeadm's feature gates of this minor and their defaults */
   featureGates: Readonly<Record<string, boolean>>;
+  /** the apiVersion of the objects `token list -o json|yaml` prints (A/apis/output) */
+  outputApi: 'output.kubeadm.k8s.io/v1alpha2' | 'output.kubeadm.k8s.io/v1alpha3';
 }
 
 const RSA = ['RSA-2048', 'RSA-3072', 'RSA-4096'] as const;
@@ -290,34 +292,40 @@ const V1BETA4_ERA = { 'kubeadm.k8s.io/v1beta3': 'deprecated', 'kubeadm.k8s.io/v1
 export const CONFIG_API_BY_MINOR: readonly ConfigApiRow[] = [
   { minor: 29, reads: V1BETA3_ERA, writes: 'kubeadm.k8s.io/v1beta3', clusterConfigHasV1beta4Fields: false,
     encryptionAlgorithms: ['RSA-2048', 'ECDSA-P256'],
-    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false } },
+    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha2' },
   { minor: 30, reads: V1BETA3_ERA, writes: 'kubeadm.k8s.io/v1beta3', clusterConfigHasV1beta4Fields: false,
     encryptionAlgorithms: ['RSA-2048', 'ECDSA-P256'],
-    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false, WaitForAllControlPlaneComponents: false } },
+    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false, WaitForAllControlPlaneComponents: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha2' },
   { minor: 31, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
-    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false } },
+    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 32, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
-    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false } },
+    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 33, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
-    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true } },
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 34, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true } },
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 35, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false } },
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 36, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false } },
+    featureGates: { NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 37,
     reads: { 'kubeadm.k8s.io/v1beta3': 'rejected', 'kubeadm.k8s.io/v1beta4': 'ok', 'kubeadm.k8s.io/v1': 'experimental' },
     writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { RootlessControlPlane: false } },
+    featureGates: { RootlessControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
 ];
+
+/** `token list -o json|yaml`'s apiVersion for a cluster of this minor; one outside the table takes its nearest row's */
+export function tokenOutputApiVersion(minor: number): ConfigApiRow['outputApi'] {
+  const clamped = Math.min(MAX_SUPPORTED_MINOR, Math.max(MIN_SUPPORTED_MINOR, minor));
+  return configApiRow(clamped).outputApi;
+}
 
 /** the row for a supported minor; callers validate the version first */
 export function configApiRow(minor: number): ConfigApiRow {
@@ -504,3 +512,84 @@ export function nodeFacts(minor: number): NodeMinorFacts {
   return NODE_ROWS[m];
 }
 // --------------------------------- end of the node side block ---------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// Join (owner: join). kubeadm-join-spec.md §3.2, §5, §7: which phases `kubeadm join` of each
+// minor has (and hides), which JoinConfiguration API versions it reads, and where the wait for
+// the kubelet's TLS bootstrap runs. The cluster's minor (its kubeadm-config) picks the row.
+// ---------------------------------------------------------------------------------------------
+
+/** a join phase of a minor, by its slash path; hidden = kept out of `join --help` */
+export interface JoinPhaseEntry {
+  path: string;
+  hidden?: boolean;
+}
+
+export interface JoinRow {
+  /** kubeadm's join phases of this minor, in order (parents before their children) */
+  phases: readonly JoinPhaseEntry[];
+  /** how `join --config` treats a JoinConfiguration of each API version */
+  reads: Record<KubeadmApiVersion, ApiVersionStatus>;
+  /** 1.29: preflight prints "Reading configuration from the cluster..."; later texts differ (§3.4) */
+  readConfigText: 'cluster' | 'your-config.yaml' | 'your-config-file' | 'upload-config-kubeadm';
+}
+
+const CPP: readonly JoinPhaseEntry[] = [
+  { path: 'control-plane-prepare' },
+  { path: 'control-plane-prepare/download-certs' },
+  { path: 'control-plane-prepare/certs' },
+  { path: 'control-plane-prepare/kubeconfig' },
+  { path: 'control-plane-prepare/control-plane' },
+];
+const JOIN_29: readonly JoinPhaseEntry[] = [
+  { path: 'preflight' },
+  ...CPP,
+  { path: 'check-etcd', hidden: true },
+  { path: 'kubelet-start' },
+  { path: 'control-plane-join' },
+  { path: 'control-plane-join/etcd' },
+  { path: 'control-plane-join/update-status' },
+  { path: 'control-plane-join/mark-control-plane' },
+];
+const JOIN_30 = [...JOIN_29, { path: 'wait-control-plane' }];
+const joinLocalMode = (o: { etcdJoinHidden: boolean; waitHidden: boolean; cpjEtcd: 'shown' | 'hidden' | 'gone' }): JoinPhaseEntry[] => [
+  { path: 'preflight' },
+  ...CPP,
+  { path: 'check-etcd', hidden: true },
+  { path: 'kubelet-start' },
+  { path: 'etcd-join', hidden: o.etcdJoinHidden },
+  { path: 'kubelet-wait-bootstrap', hidden: o.waitHidden },
+  { path: 'control-plane-join' },
+  ...(o.cpjEtcd === 'gone' ? [] : [{ path: 'control-plane-join/etcd', hidden: o.cpjEtcd === 'hidden' }]),
+  { path: 'control-plane-join/mark-control-plane' },
+  { path: 'wait-control-plane' },
+];
+const V1BETA3_ONLY = { 'kubeadm.k8s.io/v1beta3': 'ok', 'kubeadm.k8s.io/v1beta4': 'rejected', 'kubeadm.k8s.io/v1': 'rejected' } as const;
+const JOIN_V1BETA4_ONLY = { 'kubeadm.k8s.io/v1beta3': 'rejected', 'kubeadm.k8s.io/v1beta4': 'ok', 'kubeadm.k8s.io/v1': 'rejected' } as const;
+
+export const JOIN_ROWS: Record<Minor, JoinRow> = {
+  29: { phases: JOIN_29, reads: V1BETA3_ONLY, readConfigText: 'cluster' },
+  30: { phases: JOIN_30, reads: V1BETA3_ONLY, readConfigText: 'cluster' },
+  31: { phases: joinLocalMode({ etcdJoinHidden: true, waitHidden: true, cpjEtcd: 'shown' }), reads: V1BETA4_ERA, readConfigText: 'cluster' },
+  32: { phases: joinLocalMode({ etcdJoinHidden: true, waitHidden: true, cpjEtcd: 'shown' }), reads: V1BETA4_ERA, readConfigText: 'your-config.yaml' },
+  33: { phases: joinLocalMode({ etcdJoinHidden: false, waitHidden: true, cpjEtcd: 'shown' }), reads: V1BETA4_ERA, readConfigText: 'your-config-file' },
+  34: { phases: joinLocalMode({ etcdJoinHidden: false, waitHidden: true, cpjEtcd: 'shown' }), reads: V1BETA4_ERA, readConfigText: 'upload-config-kubeadm' },
+  35: { phases: joinLocalMode({ etcdJoinHidden: false, waitHidden: false, cpjEtcd: 'hidden' }), reads: V1BETA4_ERA, readConfigText: 'upload-config-kubeadm' },
+  36: { phases: joinLocalMode({ etcdJoinHidden: false, waitHidden: false, cpjEtcd: 'gone' }), reads: V1BETA4_ERA, readConfigText: 'upload-config-kubeadm' },
+  37: { phases: joinLocalMode({ etcdJoinHidden: false, waitHidden: false, cpjEtcd: 'gone' }), reads: JOIN_V1BETA4_ONLY, readConfigText: 'upload-config-kubeadm' },
+};
+
+export function joinFacts(minor: number): JoinRow {
+  const m = Math.min(Math.max(minor, MIN_SUPPORTED_MINOR), MAX_SUPPORTED_MINOR) as Minor;
+  return JOIN_ROWS[m];
+}
+
+/**
+ * Does the kubelet-wait-bootstrap phase (rather than kubelet-start) wait for the TLS bootstrap?
+ * That is feature gate ControlPlaneKubeletLocalMode (the gate behind kubelet.conf's local
+ * server, PKI_ROWS.kubeletConfServer): never ≤1.30, the gate 1.31–1.34, always 1.35+.
+ */
+export function joinWaitsInOwnPhase(v: VersionRef, featureGates: Record<string, boolean>): boolean {
+  return kubeletConfUsesLocalEndpoint(v, featureGates);
+}
+// --------------------------------- end of the join block ------------------------------------

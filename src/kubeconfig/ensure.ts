@@ -8,8 +8,7 @@ import { HostError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { Paths } from '../host/paths.js';
 import { notBefore } from '../pki/cert-files.js';
-import { loadCA, type LoadedCA } from '../pki/ensure.js';
-import { issueCertificate } from '../pki/issue.js';
+import { issuing, loadCA, type LoadedCA } from '../pki/ensure.js';
 import type { KeyPool } from '../pki/key-pool.js';
 import { privateKeyPem } from '../pki/keys.js';
 import { clientCertValidity } from '../pki/validity.js';
@@ -67,7 +66,7 @@ export async function ensureKubeconfig(deps: KubeconfigDeps, spec: KubeconfigSpe
     );
   }
 
-  const pair = await deps.keys.take(keyId(spec), deps.cfg.encryptionAlgorithm);
+  const [pair, { issueCertificate }] = await Promise.all([deps.keys.take(keyId(spec), deps.cfg.encryptionAlgorithm), issuing()]);
   const user = spec.user(deps.cfg);
   const certPem = issueCertificate(
     {

@@ -25,9 +25,18 @@ export function kubeletNodeName(cfg: InitConfig): string {
   return override?.value ?? cfg.nodeRegistration.name;
 }
 
+export interface FlagsEnvOptions {
+  /** a worker's join: nodeRegistration.taints go to --register-with-taints (a control plane gets them from mark-control-plane) */
+  registerTaints?: boolean;
+}
+
 /** The base flags kubeadm computes (before kubeletExtraArgs). */
-export function kubeletBaseFlags(cfg: InitConfig, facts: NodeMinorFacts, hostname: string): Arg[] {
+export function kubeletBaseFlags(cfg: InitConfig, facts: NodeMinorFacts, hostname: string, opts: FlagsEnvOptions = {}): Arg[] {
   const flags: Arg[] = [];
+  const taints = cfg.nodeRegistration.taints ?? [];
+  if (opts.registerTaints && taints.length > 0) {
+    flags.push({ name: 'register-with-taints', value: taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(',') });
+  }
   if (facts.flagsEnvRuntimeEndpoint) flags.push({ name: 'container-runtime-endpoint', value: cfg.nodeRegistration.criSocket });
   if (facts.flagsEnvPauseImage) flags.push({ name: 'pod-infra-container-image', value: pauseImage(cfg) });
   const nodeName = kubeletNodeName(cfg);
@@ -41,9 +50,9 @@ function goQuote(s: string): string {
 }
 
 /** The whole file: KUBELET_KUBEADM_ARGS="..." and a newline. */
-export function kubeadmFlagsEnv(cfg: InitConfig, facts: NodeMinorFacts, hostname: string): string {
+export function kubeadmFlagsEnv(cfg: InitConfig, facts: NodeMinorFacts, hostname: string, opts: FlagsEnvOptions = {}): string {
   // the same ArgumentsToCommand kubeadm uses for static-pod flags, so the same order rule
   const inUserOrder = rowFor(MANIFEST_ROWS, cfg.kubernetesVersion).argOrder === 'defaults-then-extra';
-  const args = argumentsToCommand(kubeletBaseFlags(cfg, facts, hostname), cfg.nodeRegistration.kubeletExtraArgs, inUserOrder);
+  const args = argumentsToCommand(kubeletBaseFlags(cfg, facts, hostname, opts), cfg.nodeRegistration.kubeletExtraArgs, inUserOrder);
   return `KUBELET_KUBEADM_ARGS=${goQuote(args.join(' '))}\n`;
 }

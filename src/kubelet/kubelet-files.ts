@@ -40,7 +40,7 @@ export async function writeKubeletFiles(
   host: Host,
   cfg: InitConfig,
   paths: Paths,
-  opts: { hostname?: string; ignored?: ReadonlySet<string>; prepared?: PreparedKubeletFiles } = {},
+  opts: { hostname?: string; ignored?: ReadonlySet<string>; prepared?: PreparedKubeletFiles; registerTaints?: boolean } = {},
 ): Promise<WrittenKubeletFiles> {
   const facts = nodeFacts(cfg.kubernetesVersion.minor);
   const { doc, warnings, decisions } = opts.prepared ?? (await prepareKubeletFiles(host, cfg, opts));
@@ -48,7 +48,7 @@ export async function writeKubeletFiles(
   await host.mkdir(paths.kubeletDir, 0o700);
   const files: string[] = [];
   const removed: string[] = [];
-  const flagsEnv = kubeadmFlagsEnv(cfg, facts, opts.hostname ?? osHostname());
+  const flagsEnv = kubeadmFlagsEnv(cfg, facts, opts.hostname ?? osHostname(), { registerTaints: opts.registerTaints });
   if (await host.exists(paths.kubeletBootstrapConfigFile)) {
     await host.remove(paths.kubeletBootstrapConfigFile);
     removed.push(paths.kubeletBootstrapConfigFile);

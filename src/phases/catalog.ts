@@ -1,10 +1,11 @@
-// What the command tree shows of the init and reset workflows: each phase's name, texts, flags
+// What the command tree shows of the init, join and reset workflows: each phase's name, texts, flags
 // and place, without its code. cli.ts builds the commands from these; the bundle's CommonJS
 // front (src/front.ts) gets them as data written at build time, so `--help` loads no phase file.
 
 import type { Phase } from '../workflow/phase.js';
 import { initPhases } from './init/index.js';
 import { resetPhases } from './reset/index.js';
+import { joinPhases } from './join/index.js';
 
 /** A phase as the command tree sees it: plain data (JSON), no run or skipReason. */
 export interface PhaseInfo extends Pick<Phase<never>, 'name' | 'short' | 'long' | 'example' | 'flags' | 'hidden' | 'noAll'> {
@@ -27,3 +28,4 @@ export function describePhases<C>(tree: readonly Phase<C>[]): PhaseInfo[] {
 
 export const initCatalog: readonly PhaseInfo[] = describePhases(initPhases);
 export const resetCatalog: readonly PhaseInfo[] = describePhases(resetPhases);
+export const joinCatalog: readonly PhaseInfo[] = describePhases(joinPhases);

@@ -23,8 +23,8 @@ import {
   type CertFiles,
   type LoadedCert,
 } from './cert-files.js';
-import { issueCertificate } from './issue.js';
 import type { KeyPool } from './key-pool.js';
+// issue.ts (and node-forge with it, ~30 ms to load) only when a certificate is made, loaded while its key is: see issuing()
 import { privateKeyPem } from './keys.js';
 import { caValidity, leafValidity } from './validity.js';
 
@@ -99,6 +99,9 @@ function incomplete(files: CertFiles, present: string, absent: string): HostErro
   );
 }
 
+/** The certificate builder, loaded on first use: a run that only reuses certificates never loads node-forge, and one that makes them loads it while the key is made. */
+export const issuing = (): Promise<typeof import('./issue.js')> => import('./issue.js');
+
 export async function ensureCertificate(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
   return spec.isCA ? ensureCA(deps, spec) : ensureLeaf(deps, spec);
 }
@@ -117,7 +120,7 @@ async function ensureCA(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
   }
   if (key) throw incomplete(files, files.key, files.crt);
 
-  const pair = await deps.keys.take(spec.name, deps.cfg.encryptionAlgorithm);
+  const [pair, { issueCertificate }] = await Promise.all([deps.keys.take(spec.name, deps.cfg.encryptionAlgorithm), issuing()]);
   const cn = spec.commonName(deps.cfg);
   const pem = issueCertificate(
     {
@@ -163,7 +166,7 @@ async function ensureLeaf(deps: PkiDeps, spec: CertSpec): Promise<CertOutcome> {
     );
   }
 
-  const pair = await deps.keys.take(spec.name, deps.cfg.encryptionAlgorithm);
+  const [pair, { issueCertificate }] = await Promise.all([deps.keys.take(spec.name, deps.cfg.encryptionAlgorithm), issuing()]);
   const pem = issueCertificate(
     {
       commonName: spec.commonName(deps.cfg),

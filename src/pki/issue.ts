@@ -1,29 +1,18 @@
 // Builds X.509 certificates with exactly kubeadm's fields and extensions (Go's
-// x509.CreateCertificate as kubeadm calls it): the TBSCertificate is encoded by der.ts in Go's
-// field and extension order, and signed by node:crypto (RSA PKCS#1 v1.5 or ECDSA).
+// x509.CreateCertificate as kubeadm calls it): node-forge's asn1 and pki modules make the
+// TBSCertificate in Go's field and extension order, and node:crypto signs it (RSA PKCS#1 v1.5
+// or ECDSA) with the private key where OpenSSL holds it.
+//
+// Why node:crypto signs, RSA included: node-forge signs only with RSA keys converted into its
+// JavaScript big integers (non-constant-time arithmetic on the CA's private values, outside
+// OpenSSL and its FIPS provider), and not with ECDSA keys at all; one signing path for both.
 
-import { randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import type { ExtKeyUsage } from './cert-specs.js';
-import { certFields } from './der-read.js';
-import {
-  bitString,
-  boolean,
-  explicit,
-  implicitPrimitive,
-  namedBits,
-  nullValue,
-  octetString,
-  oid,
-  printableString,
-  sequence,
-  set,
-  smallInteger,
-  time,
-  unsignedInteger,
-  utf8String,
-} from './der.js';
+import { certFields } from './cert-read.js';
+import { asn1, fromDer, jsbn, pki, toDer, type Asn1 } from './forge.js';
 import { ipBytes } from './ip-address.js';
-import { signatureHash, subjectKeyId } from './keys.js';
+import { signatureHash } from './keys.js';
 
 export interface CertTemplate {
   commonName: string;
@@ -44,15 +33,12 @@ export interface Issuer {
   certDer?: Buffer;
 }
 
+const { UNIVERSAL, CONTEXT_SPECIFIC } = asn1.Class;
+const T = asn1.Type;
+
 const OID = {
   commonName: '2.5.4.3',
   organization: '2.5.4.10',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  basicConstraints: '2.5.29.19',
-  subjectKeyId: '2.5.29.14',
-  authorityKeyId: '2.5.29.35',
-  subjectAltName: '2.5.29.17',
   sha256WithRSA: '1.2.840.113549.1.1.11',
   sha384WithRSA: '1.2.840.113549.1.1.12',
   sha512WithRSA: '1.2.840.113549.1.1.13',
@@ -61,67 +47,88 @@ const OID = {
   ecdsaWithSHA512: '1.2.840.10045.4.3.4',
 } as const;
 
-const EKU_OID: Record<ExtKeyUsage, string> = {
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-};
-
-/** Go's KeyUsage bits as numbered in the BIT STRING (RFC 5280 4.2.1.3) */
-const KEY_USAGE_BIT = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5 } as const;
+const binary = (b: Buffer): string => b.toString('binary');
+const oid = (dotted: string): Asn1 => asn1.create(UNIVERSAL, T.OID, false, asn1.oidToDer(dotted).getBytes());
+const seq = (items: Asn1[]): Asn1 => asn1.create(UNIVERSAL, T.SEQUENCE, true, items);
 
 /** Go writes a name attribute as PrintableString when it can, UTF8String otherwise. */
-function attributeValue(text: string): Buffer {
-  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text) ? printableString(text) : utf8String(text);
+function attribute(type: string, text: string): Asn1 {
+  const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text);
+  const value = printable ? asn1.create(UNIVERSAL, T.PRINTABLESTRING, false, text) : asn1.create(UNIVERSAL, T.UTF8, false, binary(Buffer.from(text, 'utf8')));
+  return seq([oid(type), value]);
+}
+
+/** One RDN (a SET) of these attributes, sorted by their encoding as DER sorts a SET OF (and Go's encoding/asn1). */
+function rdn(attributes: Asn1[]): Asn1 {
+  const sorted = attributes.map((a) => ({ a, der: toDer(a) })).sort((x, y) => Buffer.compare(x.der, y.der));
+  return asn1.create(UNIVERSAL, T.SET, true, sorted.map((s) => s.a));
 }
 
 /** Subject in Go's order (pkix.Name.ToRDNSequence): one RDN holding every O, then CN. */
-function subjectName(t: CertTemplate): Buffer {
-  const attr = (type: string, value: string) => sequence(oid(type), attributeValue(value));
-  const rdns: Buffer[] = [];
-  if (t.organizations.length) rdns.push(set(...t.organizations.map((o) => attr(OID.organization, o))));
-  if (t.commonName !== '') rdns.push(set(attr(OID.commonName, t.commonName)));
-  return sequence(...rdns);
+function subjectName(t: CertTemplate): Asn1 {
+  const rdns: Asn1[] = [];
+  if (t.organizations.length) rdns.push(rdn(t.organizations.map((o) => attribute(OID.organization, o))));
+  if (t.commonName !== '') rdns.push(rdn([attribute(OID.commonName, t.commonName)]));
+  return seq(rdns);
 }
 
-/** A serial uniform in [1, 2^63 - 1), as kubeadm draws it (rand.Int below MaxInt64 - 1, plus 1). */
-function serialBytes(): Buffer {
+/** A serial uniform in [1, 2^63 - 1), as kubeadm draws it (rand.Int below MaxInt64 - 1, plus 1); node-forge's big integer gives its minimal two's-complement bytes. */
+function serialNumber(): Asn1 {
   for (;;) {
     const b = randomBytes(8);
     b[0]! &= 0x7f;
     const n = b.readBigUInt64BE();
-    if (n !== 0n && n !== 0x7fffffffffffffffn) return b;
+    if (n === 0n || n === 0x7fffffffffffffffn) continue;
+    const bytes = new jsbn.BigInteger(n.toString(16), 16).toByteArray();
+    return asn1.create(UNIVERSAL, T.INTEGER, false, binary(Buffer.from(bytes.map((x) => x & 0xff))));
   }
+}
+
+/** Time as RFC 5280 wants it: UTCTime for 1950-2049, GeneralizedTime otherwise; whole seconds. */
+function time(d: Date): Asn1 {
+  const year = d.getUTCFullYear();
+  if (year >= 1950 && year < 2050) return asn1.create(UNIVERSAL, T.UTCTIME, false, asn1.dateToUtcTime(d));
+  return asn1.create(UNIVERSAL, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
 }
 
 /** AlgorithmIdentifier of the signature the issuer's key makes: RSA's carries a NULL parameter, ECDSA's none. */
-function signatureAlgorithm(key: KeyObject): { der: Buffer; hash: string } {
-  const hash = signatureHash(key);
-  const bits = hash.slice(4) as '256' | '384' | '512';
-  if (key.asymmetricKeyType === 'rsa') return { der: sequence(oid(OID[`sha${bits}WithRSA`]), nullValue()), hash: `sha${bits}` };
-  return { der: sequence(oid(OID[`ecdsaWithSHA${bits}`])), hash: `sha${bits}` };
+function signatureAlgorithm(key: KeyObject): { id: () => Asn1; hash: string } {
+  const bits = signatureHash(key).slice(4) as '256' | '384' | '512';
+  if (key.asymmetricKeyType === 'rsa') return { id: () => seq([oid(OID[`sha${bits}WithRSA`]), asn1.create(UNIVERSAL, T.NULL, false, '')]), hash: `sha${bits}` };
+  return { id: () => seq([oid(OID[`ecdsaWithSHA${bits}`])]), hash: `sha${bits}` };
 }
 
-function extension(id: string, critical: boolean, value: Buffer): Buffer {
-  return sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
+/**
+ * The SubjectKeyId Go's CreateCertificate gives a CA: a hash of the subjectPublicKey BIT
+ * STRING's bytes, SHA-1 (RFC 5280) or SHA-256 truncated to 160 bits (RFC 7093, Go 1.25+).
+ */
+export function subjectKeyId(spki: Asn1, hash: 'sha1' | 'sha256'): Buffer {
+  const bits = (spki.value as Asn1[])[1];
+  if (bits?.type !== T.BITSTRING || typeof bits.value !== 'string') throw new Error('internal: SubjectPublicKeyInfo without its key');
+  // the BIT STRING's content: the count of unused bits (0), then the key's bytes
+  return createHash(hash).update(Buffer.from(bits.value.slice(1), 'binary')).digest().subarray(0, 20);
 }
 
-/** Go's extension order: key usage, extended key usage, basic constraints, SKI, AKI, SAN. */
-function extensions(t: CertTemplate, subjectKey: KeyObject, authorityKeyId: Buffer | undefined): Buffer {
-  const out: Buffer[] = [];
-  const usage: number[] = [KEY_USAGE_BIT.digitalSignature, KEY_USAGE_BIT.keyEncipherment, ...(t.isCA ? [KEY_USAGE_BIT.keyCertSign] : [])];
-  out.push(extension(OID.keyUsage, true, namedBits(usage)));
-  if (t.usages.length) out.push(extension(OID.extKeyUsage, false, sequence(...t.usages.map((u) => oid(EKU_OID[u])))));
+/** Go's extension order: key usage, extended key usage, basic constraints, SKI, AKI, SAN; node-forge encodes each. */
+function extensions(t: CertTemplate, spki: Asn1, authorityKeyId: Buffer | undefined): Asn1 {
+  const exts: object[] = [];
+  exts.push({ name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true, keyCertSign: t.isCA });
+  // node-forge writes the OIDs in the order of the object's keys: the template's
+  if (t.usages.length) exts.push({ name: 'extKeyUsage', ...Object.fromEntries(t.usages.map((u) => [u, true])) });
   // cA is DEFAULT FALSE, so a leaf's is omitted; no path length (Go's MaxPathLen -1)
-  out.push(extension(OID.basicConstraints, true, sequence(...(t.isCA ? [boolean(true)] : []))));
-  // Go generates a SubjectKeyId only for CAs
-  if (t.isCA) out.push(extension(OID.subjectKeyId, false, octetString(subjectKeyId(subjectKey, t.subjectKeyIdHash))));
-  if (authorityKeyId) out.push(extension(OID.authorityKeyId, false, sequence(implicitPrimitive(0, authorityKeyId))));
+  exts.push({ name: 'basicConstraints', critical: true, cA: t.isCA });
+  // Go generates a SubjectKeyId only for CAs (node-forge's own would be the SHA-1 of an RSA key only)
+  if (t.isCA) exts.push({ name: 'subjectKeyIdentifier', value: asn1.create(UNIVERSAL, T.OCTETSTRING, false, binary(subjectKeyId(spki, t.subjectKeyIdHash))) });
+  if (authorityKeyId) exts.push({ name: 'authorityKeyIdentifier', keyIdentifier: binary(authorityKeyId) });
+  // GeneralName dNSName [2] and iPAddress [7] (4 or 16 bytes, as Go encodes an IPv4(-mapped) address); DNS names first, as Go writes them
   if (t.dns.length || t.ips.length) {
-    // GeneralName: dNSName [2] IA5String, iPAddress [7] OCTET STRING (4 or 16 bytes); DNS names first, as Go writes them
-    const names = [...t.dns.map((d) => implicitPrimitive(2, Buffer.from(d, 'ascii'))), ...t.ips.map((ip) => implicitPrimitive(7, ipBytes(ip)))];
-    out.push(extension(OID.subjectAltName, false, sequence(...names)));
+    const altNames = [...t.dns.map((d) => ({ type: 2, value: d })), ...t.ips.map((ip) => ({ type: 7, value: binary(ipBytes(ip)) }))];
+    exts.push({ name: 'subjectAltName', altNames });
   }
-  return explicit(3, sequence(...out));
+  // a certificate object only to have node-forge fill in each extension's value
+  const holder = pki.createCertificate();
+  holder.setExtensions(exts);
+  return pki.certificateExtensionsToAsn1(holder.extensions as unknown[]);
 }
 
 /** The certificate's DER: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }. */
@@ -131,34 +138,29 @@ export function issueCertificateDer(t: CertTemplate, subjectKey: KeyObject, issu
   let authorityKeyId: Buffer | undefined;
   if (issuer.certDer !== undefined) {
     const ca = certFields(issuer.certDer);
-    issuerName = ca.subject;
+    issuerName = fromDer(ca.subject);
     // Go copies the parent's SubjectKeyId into AuthorityKeyId when the parent has one, unless
     // issuer and subject are the same name (a leaf whose CN is its CA's, e.g. node name "etcd-ca")
-    if (!ca.subject.equals(subject)) authorityKeyId = ca.subjectKeyId;
+    if (!ca.subject.equals(toDer(subject))) authorityKeyId = ca.subjectKeyId;
   }
   const alg = signatureAlgorithm(issuer.key);
-  const tbs = sequence(
-    explicit(0, smallInteger(2)), // v3
-    unsignedInteger(serialBytes()),
-    alg.der,
+  const spki = fromDer(subjectKey.export({ type: 'spki', format: 'der' }));
+  const tbs = seq([
+    asn1.create(CONTEXT_SPECIFIC, 0, true, [asn1.create(UNIVERSAL, T.INTEGER, false, asn1.integerToDer(2).getBytes())]), // v3
+    serialNumber(),
+    alg.id(),
     issuerName,
-    sequence(time(t.notBefore), time(t.notAfter)),
+    seq([time(t.notBefore), time(t.notAfter)]),
     subject,
-    subjectKey.export({ type: 'spki', format: 'der' }),
-    extensions(t, subjectKey, authorityKeyId),
-  );
+    spki,
+    extensions(t, spki, authorityKeyId),
+  ]);
   // RSA: PKCS#1 v1.5 padding (node's default); ECDSA: the DER (r, s) pair X.509 wants
-  const signature = sign(alg.hash, tbs, { key: issuer.key, dsaEncoding: 'der' });
-  return sequence(tbs, alg.der, bitString(signature));
+  const signature = sign(alg.hash, toDer(tbs), { key: issuer.key, dsaEncoding: 'der' });
+  return toDer(seq([tbs, alg.id(), asn1.create(UNIVERSAL, T.BITSTRING, false, `\0${binary(signature)}`)]));
 }
 
-/** Sign a certificate for `subjectKey` with kubeadm's extensions; returns PEM. */
+/** Sign a certificate for `subjectKey` with kubeadm's extensions; returns PEM as Go's encoding/pem writes it (OpenSSL's, via X509Certificate: 64-column lines). */
 export function issueCertificate(t: CertTemplate, subjectKey: KeyObject, issuer: Issuer): string {
-  return pemBlock('CERTIFICATE', issueCertificateDer(t, subjectKey, issuer));
-}
-
-/** PEM as Go's encoding/pem writes it: 64-column base64 lines. */
-export function pemBlock(type: string, der: Buffer): string {
-  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
-  return `-----BEGIN ${type}-----\n${b64}\n-----END ${type}-----\n`;
+  return new X509Certificate(issueCertificateDer(t, subjectKey, issuer)).toString();
 }

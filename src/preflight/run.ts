@@ -90,17 +90,19 @@ export async function runInitPreflight(opts: {
   fix: boolean;
   /** told when a check that may take a while starts (ImagePull) */
   say?: (message: string) => void;
+  /** another command's table (join's); then nothing an earlier init left counts as this run's */
+  checks?: PreflightCheck[];
 }): Promise<PreflightOutcome> {
   const { host, cfg, ignored } = opts;
   const root = await runOne(privilegedUserCheck, envWithoutNode(host, cfg, opts.paths, opts.machine, NO_EARLIER_INIT), ignored);
   if (root.some((r) => r.severity === 'error')) return { results: root, fixed: [] };
 
   // the checks that need the node's answers wait for them; the others run beside
-  const earlier = findEarlierInit(host, cfg, opts.paths);
+  const earlier = opts.checks ? Promise.resolve(NO_EARLIER_INIT) : findEarlierInit(host, cfg, opts.paths);
   const full = preflightEnv(host, cfg, opts.paths, opts.machine, ignored, earlier);
   // awaited below; if `earlier` fails first, its error is the one that surfaces
   full.catch(() => undefined);
-  const table = initChecks(cfg);
+  const table = opts.checks ?? initChecks(cfg);
   const checks = table.filter((c) => !c.afterOthers);
   const early = envWithoutNode(host, cfg, opts.paths, opts.machine, await earlier);
   const byCheck = new Map<PreflightCheck, CheckResult[]>();
@@ -131,7 +133,7 @@ export async function runInitPreflight(opts: {
         fixed.push(r.ok ? 'restarted containerd (systemctl restart containerd)' : `restart containerd yourself (systemctl restart containerd): ${r.output}`);
       }
       // the fixes changed what the checks look at: look again
-      env = await preflightEnv(host, cfg, opts.paths, opts.machine, ignored);
+      env = await preflightEnv(host, cfg, opts.paths, opts.machine, ignored, opts.checks ? Promise.resolve(NO_EARLIER_INIT) : undefined);
       results = [...root, ...(await runChecks(checks, env, ignored))];
     }
   }

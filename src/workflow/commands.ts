@@ -16,6 +16,11 @@ export interface WorkflowSpec<C> {
   phases: readonly Phase<C>[];
   /** flags of the whole command beyond those its phases read (e.g. skip-phases) */
   extraFlags: readonly string[];
+  /**
+   * an optional positional argument of the command and of each phase command (join's
+   * `[api-server-endpoint]`); its value reaches run() as flags[name] (name without brackets)
+   */
+  argument?: { name: string; description: string };
   /** target undefined = every phase; otherwise a slash path ("certs", "certs/ca") */
   run(target: string | undefined, flags: FlagValues): Promise<void>;
 }
@@ -41,7 +46,11 @@ export const GLOBAL_OPTIONS = (): Option[] => [
   new Option('-v, --verbose', 'show stack traces and command output on errors'),
 ];
 
-export function addFlags(cmd: Command, names: readonly string[]): Command {
+/**
+ * The named flags from the table, then the global options; `output` replaces the global
+ * -o/--output (a command whose -o takes other formats, or false for one that prints no report).
+ */
+export function addFlags(cmd: Command, names: readonly string[], opts: { output?: Option | false } = {}): Command {
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) continue;
@@ -49,9 +58,14 @@ export function addFlags(cmd: Command, names: readonly string[]): Command {
     const f = flagSpec(name);
     const opt = new Option(f.value ? `--${f.name} ${f.value}` : `--${f.name}`, f.description + (f.own ? ' (mini-kubeadm)' : ''));
     if (f.defaultText) opt.default(undefined, f.defaultText);
+    if (f.repeatable) opt.argParser((v: string, previous: string | undefined) => (previous === undefined ? v : `${previous},${v}`));
     cmd.addOption(opt);
   }
-  for (const g of GLOBAL_OPTIONS()) cmd.addOption(g);
+  for (const g of GLOBAL_OPTIONS()) {
+    if (g.long === '--output' && opts.output !== undefined) {
+      if (opts.output) cmd.addOption(opts.output);
+    } else cmd.addOption(g);
+  }
   return cmd;
 }
 
@@ -73,6 +87,17 @@ function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+function withArgument<C>(cmd: Command, spec: WorkflowSpec<C>): Command {
+  return spec.argument ? cmd.argument(`[${spec.argument.name}]`, spec.argument.description) : cmd;
+}
+
+/** commander's action arguments ([arg], opts, command) as the flag values run() takes */
+function argumentValues<C>(spec: WorkflowSpec<C>, a: unknown[]): FlagValues {
+  const flags = flagValues(a[a.length - 1] as Command);
+  if (spec.argument && typeof a[0] === 'string') flags[spec.argument.name] = a[0];
+  return flags;
+}
+
 /** kubeadm's phase table for --help */
 export function phaseTable<C>(phases: readonly Phase<C>[], commandName: string): string {
   const rows = placePhases(phases).filter((p) => !p.phase.hidden && !(p.parent?.phase.hidden));
@@ -87,7 +112,7 @@ export function bindWorkflow<C>(program: Command, spec: WorkflowSpec<C>, expand:
   // the flags) takes it, and `reset phase cleanup-node --rootfs D` would act on / instead of D
   const top = addFlags(new Command(spec.name).description(spec.long ?? spec.short), [...flagsOf(spec.phases), ...spec.extraFlags]).enablePositionalOptions();
   top.addHelpText('after', () => phaseTable(spec.phases, spec.name));
-  top.action(async (_opts, cmd: Command) => spec.run(undefined, flagValues(cmd)));
+  withArgument(top, spec).action(async (...a: unknown[]) => spec.run(undefined, argumentValues(spec, a)));
 
   if (expand(spec.name)) top.addCommand(phaseGroup(`Use this command to invoke single phase of the "${spec.name}" workflow`, spec, expand));
   program.addCommand(top);
@@ -121,11 +146,11 @@ function phaseCommand<C>(phase: Phase<C>, path: string, spec: WorkflowSpec<C>, e
   const cmd = addFlags(new Command(phase.name).description(desc), flags).enablePositionalOptions();
   if (phase.hidden) (cmd as unknown as { _hidden: boolean })._hidden = true;
   if (phase.example) cmd.addHelpText('after', `\nExamples:\n${phase.example}\n`);
-  cmd.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
+  withArgument(cmd, spec).action(async (...a: unknown[]) => spec.run(path, argumentValues(spec, a)));
   if (phase.children?.length && expand(phase.name)) {
     if (!phase.noAll) {
       const all = addFlags(new Command('all').description(`Run all ${phase.name} phases`), flagsOf([phase]));
-      all.action(async (_opts, c: Command) => spec.run(path, flagValues(c)));
+      withArgument(all, spec).action(async (...a: unknown[]) => spec.run(path, argumentValues(spec, a)));
       cmd.addCommand(all);
     }
     for (const child of phase.children) cmd.addCommand(phaseCommand(child, `${path}/${child.name}`, spec, expand, flags));

@@ -104,6 +104,33 @@ test('reset --force removes exactly what init, etcd, the kubelet and flannel lef
   assert.deepEqual(tree(root, true), after, 'the second run changes nothing');
 });
 
+/** what a worker's join (and its kubelet and flannel) leaves: no manifests, no etcd, no keys */
+const JOIN_FILES: Record<string, string> = {
+  'etc/kubernetes/pki/ca.crt': 'c', 'etc/kubernetes/kubelet.conf': 'k', 'etc/kubernetes/bootstrap-kubelet.conf': 'b',
+  'var/lib/kubelet/config.yaml': 'c', 'var/lib/kubelet/kubeadm-flags.env': 'f', 'var/lib/kubelet/instance-config.yaml': 'i',
+  'var/lib/kubelet/pki/kubelet-client-current.pem': 'p', 'var/lib/kubelet/pki/kubelet.crt': 'c', 'var/lib/kubelet/pods/9f2e/etc-hosts': 'h',
+  'etc/cni/net.d/10-flannel.conflist': FLANNEL_CONFLIST, 'var/lib/cni/networks/cbr0/10.244.1.2': 'x', 'run/flannel/subnet.env': 'FLANNEL_NETWORK=10.244.0.0/16\n',
+  'etc/hostname': 'jn-w1\n',
+};
+
+test('reset --force of a joined worker leaves nothing of the join; no etcd is looked for', async (t) => {
+  const root = tmpDir(t, 'mk-reset-');
+  for (const [rel, content] of Object.entries(JOIN_FILES)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content, { mode: 0o600 });
+  }
+  mkdirSync(path.join(root, 'etc/kubernetes/manifests'), { recursive: true }); // the kubelet makes its staticPodPath
+  const ns = makeNetns(t);
+  const r = await cliInNetns(ns, ['reset', '--force', '--rootfs', root]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(tree(root), ['etc/', 'etc/cni/', 'etc/cni/net.d/', 'etc/hostname', 'etc/kubernetes/', 'etc/kubernetes/manifests/', 'etc/kubernetes/pki/', 'run/', 'var/', 'var/lib/', 'var/lib/kubelet/']);
+  assert.match(r.stdout + r.stderr, /no etcd on this node \(no \/etc\/kubernetes\/manifests\/etcd\.yaml, no \/var\/lib\/etcd\): nothing to remove/);
+  assert.match(r.stdout, /\/etc\/kubernetes\/bootstrap-kubelet\.conf/);
+  const second = await cliInNetns(ns, ['reset', '--force', '--rootfs', root]);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /Nothing to remove/);
+});
+
 test('reset phase remove-etcd-member alone empties the etcd data at once (no cleanup-node follows it)', async (t) => {
   const root = tmpDir(t, 'mk-reset-');
   fakeInit(root);

@@ -1,39 +1,41 @@
-// The hand-made parts of the pki, checked with openssl: RSA keys assembled from two primes
-// (rsa-keygen.ts) must pass `openssl rsa -check`, and certificates encoded by der.ts/issue.ts
-// must parse and verify in the corners the phases rarely reach (dates from 2050 on,
-// several O values, UTF-8 names, IPv6 SANs, long-form lengths, the CA's subject read back).
+// Keys and certificates checked with openssl: every algorithm's key from generateKey (node:crypto's
+// generateKeyPair) must pass openssl's key check, and certificates built with node-forge and
+// signed by node:crypto (issue.ts) must parse and verify in the corners the phases rarely reach
+// (dates from 2050 on, several O values, UTF-8 names, IPv6 SANs, long-form lengths, the CA's
+// subject and key id read back with node-forge, the key id hashed as openssl hashes it).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { EncryptionAlgorithm } from '../../src/config/types.js';
+import { certFields } from '../../src/pki/cert-read.js';
 import { issueCertificate, type CertTemplate } from '../../src/pki/issue.js';
-import { privateKeyPem } from '../../src/pki/keys.js';
-import { generateRsaKey } from '../../src/pki/rsa-keygen.js';
+import { describeKey, generateKey, privateKeyPem } from '../../src/pki/keys.js';
 import { certFacts, openssl, verifyChain } from './certs-harness.js';
 import { tmpDir } from '../helpers/tmp-host.js';
 
-const RSA_SIZES: { name: string; bits: number; count: number }[] = [
-  { name: 'RSA-2048 (four keys)', bits: 2048, count: 4 },
-  { name: 'RSA-3072', bits: 3072, count: 1 },
+const KEYS: { alg: EncryptionAlgorithm; check: string[]; text: RegExp; pem: RegExp }[] = [
+  { alg: 'RSA-2048', check: ['pkey', '-check'], text: /Private-Key: \(2048 bit, 2 primes\)[\s\S]*publicExponent: 65537 \(0x10001\)/, pem: /^-----BEGIN RSA PRIVATE KEY-----\n/ },
+  { alg: 'RSA-3072', check: ['pkey', '-check'], text: /Private-Key: \(3072 bit, 2 primes\)[\s\S]*publicExponent: 65537 \(0x10001\)/, pem: /^-----BEGIN RSA PRIVATE KEY-----\n/ },
+  { alg: 'ECDSA-P256', check: ['pkey', '-check'], text: /Private-Key: \(256 bit\)[\s\S]*NIST CURVE: P-256/, pem: /^-----BEGIN EC PRIVATE KEY-----\n/ },
+  { alg: 'ECDSA-P384', check: ['pkey', '-check'], text: /Private-Key: \(384 bit\)[\s\S]*NIST CURVE: P-384/, pem: /^-----BEGIN EC PRIVATE KEY-----\n/ },
 ];
 
-for (const c of RSA_SIZES) {
-  test(`rsa-keygen: ${c.name} passes openssl rsa -check, e = 65537, exact modulus size`, async (t) => {
-    const dir = tmpDir(t);
-    const keys = await Promise.all(Array.from({ length: c.count }, () => generateRsaKey(c.bits)));
-    for (const [i, k] of keys.entries()) {
-      const file = path.join(dir, `k${i}.key`);
-      writeFileSync(file, privateKeyPem(k.privateKey));
-      assert.match(openssl(['rsa', '-in', file, '-check', '-noout']), /RSA key ok/);
-      const text = openssl(['pkey', '-in', file, '-noout', '-text']);
-      assert.match(text, new RegExp(`Private-Key: \\(${c.bits} bit, 2 primes\\)`));
-      assert.match(text, /publicExponent: 65537 \(0x10001\)/);
-      assert.match(privateKeyPem(k.privateKey), /^-----BEGIN RSA PRIVATE KEY-----\n/);
-    }
-  });
-}
+test('keys: every algorithm\'s key passes openssl\'s check, with its size, exponent or curve, in kubeadm\'s PEM type', async (t) => {
+  const dir = tmpDir(t);
+  const made = await Promise.all(KEYS.map((k) => generateKey(k.alg)));
+  for (const [i, k] of KEYS.entries()) {
+    const pair = made[i]!;
+    const file = path.join(dir, `k${i}.key`);
+    writeFileSync(file, privateKeyPem(pair.privateKey));
+    assert.match(openssl([...k.check, '-in', file, '-noout']), /Key is valid/, k.alg);
+    assert.match(openssl(['pkey', '-in', file, '-noout', '-text']), k.text, k.alg);
+    assert.match(privateKeyPem(pair.privateKey), k.pem, k.alg);
+    assert.equal(describeKey(pair.privateKey), k.alg);
+  }
+});
 
 const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const base: Omit<CertTemplate, 'commonName'> = {
@@ -128,5 +130,33 @@ for (const ca of CA_KEYS) {
       if (c.notAfter) assert.match(f.text, new RegExp(`Not After : ${c.notAfter}`), c.name);
       assert.match(f.text, /Not Before: Jan  2 03:04:05 2026 GMT/, c.name);
     }
+  });
+}
+
+for (const ca of CA_KEYS) {
+  test(`cert-read: a ${ca.name}'s subject and key id read back as openssl reads them; the key id is hashed as openssl's "hash"`, (t) => {
+    const dir = tmpDir(t);
+    const caKey = ca.make();
+    const keyFile = path.join(dir, 'ca.key');
+    writeFileSync(keyFile, privateKeyPem(caKey.privateKey));
+    const caFile = path.join(dir, 'ca.crt');
+    const caPem = issueCertificate({ ...base, commonName: 'kubernetes', organizations: ['o-1'], isCA: true, usages: [], dns: ['kubernetes'], subjectKeyIdHash: 'sha1' }, caKey.publicKey, { key: caKey.privateKey });
+    writeFileSync(caFile, caPem);
+    const fields = certFields(new X509Certificate(caPem).raw);
+    const hex = (b: Buffer | undefined) => b?.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+    assert.equal(hex(fields.subjectKeyId), certFacts(caFile).subjectKeyId);
+    assert.equal(certFacts(caFile).subject, 'CN=kubernetes,O=o-1');
+    assert.match(openssl(['asn1parse', '-in', caFile]), /PRINTABLESTRING +:o-1/);
+    // openssl's own self-signed certificate of the same key, key id by RFC 5280's method (1)
+    const ref = path.join(dir, 'ref.crt');
+    openssl(['req', '-new', '-x509', '-key', keyFile, '-subj', '/CN=ref', '-days', '1', '-addext', 'subjectKeyIdentifier=hash', '-out', ref]);
+    assert.equal(certFacts(caFile).subjectKeyId, certFacts(ref).subjectKeyId);
+    // a leaf of openssl's certificate: issuer and authority key id are what node-forge read from it
+    const leafOfRef = issueCertificate({ ...base, commonName: 'leaf' }, ecKey().publicKey, { key: caKey.privateKey, certDer: new X509Certificate(readFileSync(ref)).raw });
+    const leafFile = path.join(dir, 'leaf.crt');
+    writeFileSync(leafFile, leafOfRef);
+    assert.equal(certFacts(leafFile).authorityKeyId, certFacts(ref).subjectKeyId);
+    assert.equal(certFacts(leafFile).issuer, 'CN=ref');
+    assert.throws(() => certFields(Buffer.from('not a certificate')));
   });
 }

@@ -1,0 +1,59 @@
+// The kubelet-wait-bootstrap phase of join (1.31+, run when feature gate
+// ControlPlaneKubeletLocalMode is on, always 1.35+): wait until the kubelet is healthy and has
+// written kubelet.conf; then the CRI socket annotation where the minor writes it, and
+// bootstrap-kubelet.conf goes (also when the wait fails), as kubeadm does.
+
+import type { Phase } from '../../workflow/phase.js';
+import type { JoinCluster, JoinContext } from './context.js';
+import { JOIN_FLAGS } from './flags.js';
+
+/** the wait, the annotation and the removal of bootstrap-kubelet.conf; kubelet-start calls it for the minors that wait there */
+export async function finishTlsBootstrap(ctx: Pick<JoinContext, 'host' | 'paths' | 'report' | 'state'>, c: JoinCluster): Promise<void> {
+  const { host, paths, report } = ctx;
+  const bootstrapConf = paths.kubeconfig('bootstrap-kubelet');
+  if (host.dryRun) {
+    report.info('[kubelet-wait] Would wait for the kubelet to be bootstrapped');
+    return;
+  }
+  try {
+    const { waitForTlsBootstrap } = await import('../../kubelet/tls-bootstrap-wait.js');
+    await waitForTlsBootstrap({ host, cfg: c.cfg, paths, say: (m) => report.info(m) });
+    report.result('file', `the kubelet wrote ${paths.kubeconfig('kubelet')}: its client certificate was signed by the cluster (TLS bootstrap done)`);
+    ctx.state.set('bootstrapped', true);
+    await annotateCriSocket(ctx, c);
+  } finally {
+    await host.remove(bootstrapConf);
+    report.result('file', `removed ${bootstrapConf} (the bootstrap token is no longer needed on this node)`);
+  }
+}
+
+async function annotateCriSocket(ctx: Pick<JoinContext, 'host' | 'paths' | 'report'>, c: JoinCluster): Promise<void> {
+  const { writesCriSocketAnnotation } = await import('../../config/versions.js');
+  if (!writesCriSocketAnnotation(c.cfg.kubernetesVersion, c.cfg.featureGates)) return;
+  const [{ httpKubeClient }, { patchNode }, { CRI_SOCKET_ANNOTATION }, { kubeletNodeName }] = await Promise.all([
+    import('../../kube/http-client.js'),
+    import('../../kube/node.js'),
+    import('../../kube/objects/kubelet-config.js'),
+    import('../../kubelet/flags-env.js'),
+  ]);
+  const file = ctx.paths.kubeconfig('kubelet');
+  const client = await httpKubeClient({ kubeconfig: (await ctx.host.readText(file))!, kubeconfigPath: file, callTimeoutMs: c.cfg.timeouts.kubernetesAPICallMs, readFile: (p) => ctx.host.readFile(p) });
+  const name = kubeletNodeName(c.cfg);
+  const socket = c.cfg.nodeRegistration.criSocket;
+  const done = await patchNode(client, name, c.cfg.timeouts.kubernetesAPICallMs, (n) => (n.metadata.annotations?.[CRI_SOCKET_ANNOTATION] === socket ? undefined : { metadata: { resourceVersion: n.metadata.resourceVersion, annotations: { [CRI_SOCKET_ANNOTATION]: socket } } }));
+  ctx.report.result('object', `Node ${name} annotation ${CRI_SOCKET_ANNOTATION}=${socket} ${done === 'patched' ? 'set' : 'unchanged'}`);
+}
+
+export const kubeletWaitBootstrapPhase: Phase<JoinContext> = {
+  name: 'kubelet-wait-bootstrap',
+  short: 'Wait for the kubelet to bootstrap itself',
+  flags: JOIN_FLAGS,
+  run: async (ctx) => {
+    const [c, { joinWaitsInOwnPhase }] = await Promise.all([ctx.cluster(), import('../../config/versions.js')]);
+    if (!joinWaitsInOwnPhase(c.cfg.kubernetesVersion, c.cfg.featureGates)) {
+      ctx.report.info(`Kubernetes 1.${c.cfg.kubernetesVersion.minor} (feature gate ControlPlaneKubeletLocalMode off): kubelet-start waits for the TLS bootstrap, nothing to do here`);
+      return;
+    }
+    await finishTlsBootstrap(ctx, c);
+  },
+};
