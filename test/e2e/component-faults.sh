@@ -120,7 +120,7 @@ case_component() {
 
 # host_snapshot, narrowed to this node: other sessions run their own lab nodes and test:api
 # components on this machine meanwhile, so their cgroups (mini-kubeadm-lab-OTHER) are left out
-# (as are npm test's temp dirs in /tmp), and the lab processes recorded are those in this node's cgroup (every process of a node,
+# (as are npm test's temp dirs in /tmp and its network namespaces), and the lab processes recorded are those in this node's cgroup (every process of a node,
 # containers included, lives under it); mounts, links, iptables, sysctls, paths stay whole
 host_snapshot_node() {
   local d=$1 f pid
@@ -129,6 +129,8 @@ host_snapshot_node() {
   host_snapshot "$d"
   # npm test's temp dirs (test/helpers/tmp-host.ts: mk-*) come and go with other sessions' runs
   f=$d/tmp; grep -v '^mk-' "$f" > "$f.n" || true; mv "$f.n" "$f"
+  # and their network namespaces (test/helpers/netns.ts: /run/netns/mk-*)
+  f=$d/mounts; grep -v -e '^/run/netns/mk-' -e ' mk-reset-test' "$f" > "$f.n" || true; mv "$f.n" "$f"
   f=$d/cgroups; awk -v own="mini-kubeadm-lab-$NODE" '!/mini-kubeadm-lab-/ || index($0, own "/") || $0 ~ own "$"' "$f" > "$f.n" && mv "$f.n" "$f"
   for f in /proc/[0-9]*/cgroup; do
     pid=${f#/proc/}; pid=${pid%/cgroup}
