@@ -56,8 +56,9 @@ export async function staticPodHealth(host: Host, cfg: InitConfig, paths: Paths)
     const ended = cs.filter((c) => /EXITED/i.test(c.state)).slice(0, 2);
     const exits = await Promise.all(ended.map(async (c) => ({ attempt: c.attempt, ...(await cri.containerExit(host, socket, c.id).catch(() => ({}))) })));
     // a restarted container's own log may be empty yet; the previous attempt says why it died
-    let log = await cri.containerLogs(host, socket, latest.id, 15).catch(() => '');
-    if (!log && cs[1]) log = await cri.containerLogs(host, socket, cs[1].id, 15).catch(() => '');
+    // enough lines to hold the error a component prints before its usage text (etcd does)
+    let log = await cri.containerLogs(host, socket, latest.id, 200).catch(() => '');
+    if (!log && cs[1]) log = await cri.containerLogs(host, socket, cs[1].id, 200).catch(() => '');
     const state = running || latest.attempt > 0 ? 'restarting' : 'exited';
     out.push({ component, state, attempt: latest.attempt, containerState: latest.state, log, exits });
   }
@@ -92,7 +93,7 @@ export function crashLoopError(p: PodHealth & { state: 'restarting' | 'exited' }
   const how = `${code !== undefined ? `exit code ${code}` : 'exited'}${p.exits[0]?.reason ? `, ${p.exits[0].reason}` : ''}`;
   const times = p.exits.length >= 2 ? Math.max(2, p.attempt + (/EXITED/i.test(p.containerState) ? 1 : 0)) : p.attempt + 1;
   const field = CONFIG_FIELD[p.component];
-  const said = p.log ? `its last log lines:\n${lastLines(p.log, 8)}\n` : 'it wrote no log lines (crictl logs shows nothing)\n';
+  const said = p.log ? `its log says:\n${logExcerpt(p.log)}\n` : 'it wrote no log lines (crictl logs shows nothing)\n';
   return new MkError(`${p.component} cannot start: its container exited ${times} times the same way (${how})`, {
     code: 'STATIC_POD_CRASH_LOOP',
     fault: 'user',
@@ -126,6 +127,26 @@ export async function kubeletPodProblem(host: Host, cfg: InitConfig, component: 
   return log ? kubeletCannotCreate(log, `${component}-${kubeletNodeName(cfg)}`) : undefined;
 }
 
+/** lines that say why a process ended: Go's flag errors, klog/zap errors, fatals, panics */
+const ERROR_LINE = /\b(error|fatal|panic|unknown flag|flag provided but not defined|invalid argument|no such file|permission denied|address already in use)\b/i;
+
+/**
+ * What a person needs of a dead container's log: its error lines (at most 4, wherever they are:
+ * etcd prints its flag error first and its usage text after it) and its last 5 lines.
+ */
+export function logExcerpt(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const errors = lines.map((l, i) => [l, i] as const).filter(([l]) => ERROR_LINE.test(l)).slice(0, 4);
+  const tail = lines.map((l, i) => [l, i] as const).slice(-5);
+  const picked = [...new Map([...errors, ...tail].map(([l, i]) => [i, l])).entries()].sort((a, b) => a[0] - b[0]);
+  const out: string[] = [];
+  picked.forEach(([i, l], k) => {
+    if (k > 0 && i > picked[k - 1]![0] + 1) out.push('    ...');
+    out.push(`    ${l}`);
+  });
+  return out.join('\n');
+}
+
 function lastLines(text: string, n: number): string {
   return text.split('\n').filter((l) => l.trim() !== '').slice(-n).map((l) => `    ${l}`).join('\n');
 }
@@ -140,7 +161,7 @@ function describe(p: PodHealth, paths: Paths): string {
       return `${p.component}: running`;
     case 'restarting':
     case 'exited':
-      return `${p.component}: ${p.state === 'restarting' ? `restarting (attempt ${p.attempt}, now ${p.containerState})` : `exited (${p.containerState})`}${p.log ? `; its last log lines:\n${lastLines(p.log, 8)}` : ''}`;
+      return `${p.component}: ${p.state === 'restarting' ? `restarting (attempt ${p.attempt}, now ${p.containerState})` : `exited (${p.containerState})`}${p.log ? `; its log says:\n${logExcerpt(p.log)}` : ''}`;
   }
 }
 
@@ -171,7 +192,7 @@ export async function diagnoseControlPlane(host: Host, cfg: InitConfig, paths: P
       if (bad && problem) lines.push(`the kubelet cannot make ${bad.component}'s pod: ${problem}`);
       if (bad && problem && !cause) cause = `the kubelet cannot make the ${bad.component} pod: ${problem}`;
       if (bad && !cause) {
-        const said = 'log' in bad && bad.log ? `: its log says "${bad.log.split('\n').filter((l) => l.trim()).pop()}"` : '';
+        const said = 'log' in bad && bad.log ? `: its log says "${bad.log.split('\n').find((l) => ERROR_LINE.test(l))?.trim() ?? bad.log.split('\n').filter((l) => l.trim()).pop()}"` : '';
         cause =
           bad.state === 'missing'
             ? `the kubelet has not started the ${bad.component} static pod (look at the kubelet's log for why)`

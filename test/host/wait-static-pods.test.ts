@@ -226,3 +226,26 @@ test('past the deadline: a running pod extends the wait while the kubelet answer
   assert.ok(Date.now() - started >= 1000, 'extended while the kubelet answered');
   assert.ok(Date.now() - started < 3000, 'ended at the next deadline once the kubelet stopped answering');
 });
+
+test("a crash loop's hint shows the error line even when a long usage text follows it (etcd prints its flag error first)", async (t) => {
+  const rt = standIns(t);
+  const kubelet = await server(t, () => true);
+  const api = await server(t, () => false);
+  rt.pods(ALL_PODS);
+  const usage = Array.from({ length: 60 }, (_, i) => `  --option-${i} value    what option ${i} does`).join('\n');
+  const etcdLog = `flag provided but not defined: -no-such-flag\nUsage:\n\n  etcd [flags]\n${usage}\n`;
+  rt.containers([
+    { id: 'e0', pod: 'p-etcd', name: 'etcd', attempt: 0, state: 'CONTAINER_EXITED', exitCode: 2, log: etcdLog },
+    { id: 'e1', pod: 'p-etcd', name: 'etcd', attempt: 1, state: 'CONTAINER_EXITED', exitCode: 2, log: etcdLog },
+  ]);
+  const err = await waitForControlPlane(
+    { host: tmpHost(t), cfg: cfgWithKubelet(`${kubelet.url}/healthz`, 30_000), paths, say: () => {}, intervalMs: 50, watchMs: { first: 50, every: 100 } },
+    [{ name: 'kube-apiserver', url: `${api.url}/livez` }],
+  ).then(
+    () => assert.fail('must fail'),
+    (e: unknown) => e as MkError,
+  );
+  assert.match(err.message, /^etcd cannot start: .*exit code 2/);
+  assert.match(err.hint!, /flag provided but not defined: -no-such-flag\n    \.\.\.\n.*--option-55/);
+  assert.doesNotMatch(err.hint!, /--option-10 /, 'not the whole usage text');
+});

@@ -124,7 +124,7 @@ test('a never-healthy control plane times out with a diagnosis: kubelet state, i
   assert.match(hint, /HTTP 500: \[-\]etcd failed/, 'the last answer');
   assert.match(hint, /the kubelet service is active/);
   assert.match(hint, /Error getting node/, "the kubelet's log");
-  assert.match(hint, /etcd: restarting \(attempt 3, now CONTAINER_EXITED\); its last log lines:\n.*starting etcd/);
+  assert.match(hint, /etcd: restarting \(attempt 3, now CONTAINER_EXITED\); its log says:\n.*starting etcd/);
   assert.match(hint, /kube-apiserver: running/);
   assert.match(hint, /kube-controller-manager: no pod yet \(the kubelet has not started \/etc\/kubernetes\/manifests\/kube-controller-manager\.yaml\)/);
   assert.match(hint, /kube-scheduler: no pod and no manifest/);
