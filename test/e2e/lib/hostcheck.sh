@@ -3,8 +3,9 @@
 #   host_compare BEFORE AFTER   print differences; return 1 when the lab changed the host
 # Recorded: /tmp listing, /sys/fs/cgroup mounts and flags and cgroup directories, the
 # host's mount table, iptables rules (legacy and nft, v4 and v6), links, lab processes,
-# the kernel knobs the kubelet and kube-proxy would retune, and paths a node must never
-# create on the host. Other people may use this machine at the same time, so changes that
+# the kernel knobs the kubelet and kube-proxy would retune, paths a node must never
+# create on the host, and lab networks (lib/labnet.sh): their holder processes and every
+# network namespace on the machine that holds a lab bridge (br-NAME) or node link (v-NODE). Other people may use this machine at the same time, so changes that
 # cannot come from the lab (a new /tmp entry of another test, another session's process)
 # are printed as info; everything the lab could have caused fails.
 LAB_PROC_RE='^(kubelet|containerd|containerd-shim.*|etcd|etcdctl|kube-apiserver|kube-controller|kube-scheduler|kube-proxy|flanneld|coredns|pause|systemd|runc|mkl-supervise)$'
@@ -35,6 +36,46 @@ host_snapshot() {
       echo "$t=$(cat /proc/sys/$t 2>/dev/null)"; done
     echo "nf_conntrack.hashsize=$(cat /sys/module/nf_conntrack/parameters/hashsize 2>/dev/null)"; } > "$d/sysctls"
   for t in "${HOST_PATHS[@]}"; do if [[ -e $t || -L $t ]]; then echo "$t"; fi; done > "$d/paths"
+  lab_nets > "$d/lab-nets"
+}
+
+# One line per lab network found: "NAME holder=PID|none netns=INODE links=..." . Found two ways,
+# so a namespace that outlived its holder (a process that entered it and stays) is seen too:
+# the holder processes (argv mkl-net-NAME), and every network namespace of every process
+# scanned for links named like the lab network's (br-*, v-*).
+lab_nets() {
+  local p ns host seen=" " links name holder
+  host=$(readlink /proc/self/ns/net)
+  for p in /proc/[0-9]*; do
+    ns=$(readlink "$p/ns/net" 2>/dev/null) || continue
+    [[ $ns == "$host" || $seen == *" $ns "* ]] && continue
+    seen+="$ns "
+    links=$(nsenter --net="$p/ns/net" ip -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | grep -E '^(br|v)-' | sort | tr '\n' ' ') || true
+    [[ -n $links ]] || continue
+    name=$(echo "$links" | grep -oE '(^| )br-[^ ]+' | head -1 | sed 's/^ *br-//'); name=${name:-unknown}
+    holder=none
+    [[ $(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) == "mkl-net-$name infinity " ]] && holder=${p#/proc/}
+    echo "$name holder=$holder ${ns#net:} links=${links% }"
+  done
+  # a holder whose namespace shows no lab link (e.g. its bridge was never made)
+  while read -r p name; do
+    name=${name#mkl-net-}
+    [[ $seen == *" $(readlink "/proc/$p/ns/net") "* ]] && nsenter -t "$p" -n ip -o link show 2>/dev/null | grep -qE ': (br|v)-' && continue
+    echo "$name holder=$p $(readlink "/proc/$p/ns/net" | sed 's/^net://') links="
+  done < <(ps -eo pid=,args= | awk '$2 ~ /^mkl-net-/ && $3 == "infinity" {print $1, $2}')
+  return 0
+}
+# lab networks that differ between two snapshots: ours (LAB_NETS_OURS, default $LAB_NET) fail,
+# other people's (another helper's run on this machine) are info
+lab_nets_compare() {
+  local b=$1 a=$2 bad=0 line name ours=" ${LAB_NETS_OURS:-${LAB_NET:-}} "
+  while read -r line; do
+    [[ -n $line ]] || continue
+    name=${line%% *}
+    if [[ $ours == *" $name "* || $name == unknown ]]; then echo "HOST CHANGED: lab network: $line"; bad=1
+    else echo "info: another lab network changed during the run: $line"; fi
+  done < <(diff <(sed -E 's/ holder=[0-9]+/ holder=P/' "$b") <(sed -E 's/ holder=[0-9]+/ holder=P/' "$a") | sed -n 's/^[<>] //p')
+  return $bad
 }
 
 host_compare() {
@@ -46,6 +87,7 @@ host_compare() {
       echo "HOST CHANGED: $f"; echo "$diffs" | sed 's/^/    /' | head -30; bad=1
     fi
   done
+  if [[ -f $b/lab-nets && -f $a/lab-nets ]]; then lab_nets_compare "$b/lab-nets" "$a/lab-nets" || bad=1; fi
   # /tmp: a removed entry is what a node's systemd-tmpfiles does; entries named like a
   # node's files are the lab's; other new entries may be other people's tests (info)
   local gone new
