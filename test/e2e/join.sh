@@ -18,6 +18,8 @@ trap 'echo "join: unexpected error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $
 
 export LAB_NET=${LAB_NET:-mkl-net}
 export LAB_NETS_OURS=$LAB_NET
+export HOSTCHECK_SENTINEL=/tmp/.mini-kubeadm-lab-sentinel-join-$LAB_NET   # e2e.sh's own is removed when an e2e.sh ends
+export HOSTCHECK_NODES="${JOIN_NODES:-jcp1 jw1 jw2}"   # other runs' nodes on this machine: info in the host check
 read -r -a NODES <<< "${JOIN_NODES:-jcp1 jw1 jw2}"
 CP=${NODES[0]}; WORKERS=("${NODES[@]:1}")
 IP_BASE=${JOIN_IP_BASE:-172.31.1}
@@ -80,7 +82,7 @@ cleanup() {
       else echo "FAIL  [cleanup] the lab changed the host (above)" >&2; rc=1; fi
     fi
   fi
-  rm -f /tmp/.mini-kubeadm-lab-sentinel
+  rm -f "$HOSTCHECK_SENTINEL"
   echo "join ($MODE: ${NODES[*]}) $([[ $rc == 0 ]] && echo PASSED || echo FAILED) in $(since "$T_START")s; outputs in $RUN"
   exit $rc
 }
@@ -99,15 +101,16 @@ pods_on_every_node() { # NS SELECTOR: a Running and Ready pod of SELECTOR on eve
 web_pod_on() { kc get pods -l app=e2e-web -o "jsonpath={.items[?(@.spec.nodeName==\"$1\")].metadata.name}" 2>/dev/null; }
 web_ip_on() { kc get pods -l app=e2e-web -o "jsonpath={.items[?(@.spec.nodeName==\"$1\")].status.podIP}" 2>/dev/null; }
 CLIENT=e2e-client
-# GET URL from the client pod (on the last worker); prints the body
-client_get() { kc exec "$CLIENT" -- wget -q -T 3 -O - "$1" 2>/dev/null; }
-pod_reaches_pod() { [[ $(client_get "http://$1:8080/") == "web on $2" ]]; }
+# GET / from HOST:PORT in the client pod (on the last worker); prints the body's last line. With nc:
+# busybox-static's wget segfaults here (exit 139, also towards a pod on its own node)
+client_get() { kc exec "$CLIENT" -- sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc -w 3 "$0" "$1" | tail -n 1' "$1" "$2" 2>/dev/null; }
+pod_reaches_pod() { [[ $(client_get "$1" 8080) == "web on $2" ]]; }
 # the Service answers from every node but the client's (endpoints reached across flannel);
 # with three endpoints and random choice each try reaches one of them
 SVC_SEEN=""
-service_reaches_other_nodes() {
-  local url=$1 body n missing=0
-  body=$(client_get "$url") || return 1
+service_reaches_other_nodes() { # HOST (the Service's IP or name), port 80
+  local body n missing=0
+  body=$(client_get "$1" 80) || return 1
   [[ $body == "web on "* ]] && [[ $SVC_SEEN != *" ${body#web on } "* ]] && SVC_SEEN+=" ${body#web on } "
   for n in "${NODES[@]}"; do [[ $n == "$CLIENT_NODE" ]] && continue; [[ $SVC_SEEN == *" $n "* ]] || missing=1; done
   return $missing
@@ -183,7 +186,7 @@ main() {
     if LAB_NODE=$n bash "$NODE_SH" status >/dev/null 2>&1; then fail "node $n already runs (a kept node?): LAB_NODE=$n bash test/e2e/node.sh down"; fi
   done
   if LAB_NET=$LAB_NET bash "$NODE_SH" net status >/dev/null 2>&1; then fail "lab network $LAB_NET already up: LAB_NET=$LAB_NET bash test/e2e/node.sh net down"; fi
-  touch /tmp/.mini-kubeadm-lab-sentinel
+  touch "$HOSTCHECK_SENTINEL"
   host_snapshot "$RUN/before"
   trap cleanup EXIT
 
@@ -246,13 +249,13 @@ main() {
   w=$(web_ip_on "$CP"); await 60 "a pod on $CLIENT_NODE reaches the pod on $CP by pod IP $w" pod_reaches_pod "$w" "$CP"
   SVC_SEEN=""
   local svc; svc=$(kc get svc e2e-web -o 'jsonpath={.spec.clusterIP}')
-  await 90 "Service e2e-web (ClusterIP $svc) reaches its endpoints on the other nodes from $CLIENT_NODE" service_reaches_other_nodes "http://$svc/"
+  await 90 "Service e2e-web (ClusterIP $svc) reaches its endpoints on the other nodes from $CLIENT_NODE" service_reaches_other_nodes "$svc"
   echo "      answers seen through the Service: $SVC_SEEN"
   check "the pod's resolver is kube-dns 10.96.0.10" client_resolver_is_kube_dns
   echo "      CoreDNS runs on: $(coredns_nodes)"
   await 60 "DNS in a pod on $CLIENT_NODE: kubernetes.default.svc.cluster.local resolves to 10.96.0.1" client_resolves
   SVC_SEEN=""
-  await 90 "the Service by name (e2e-web.default.svc.cluster.local) reaches endpoints on the other nodes" service_reaches_other_nodes "http://e2e-web.default.svc.cluster.local/"
+  await 90 "the Service by name (e2e-web.default.svc.cluster.local) reaches endpoints on the other nodes" service_reaches_other_nodes e2e-web.default.svc.cluster.local
 
   # ---- reset: workers first, then the control plane --------------------------------------------
   STAGE=reset
