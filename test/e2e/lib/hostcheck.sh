@@ -5,7 +5,9 @@
 # host's mount table, iptables rules (legacy and nft, v4 and v6), links, lab processes,
 # the kernel knobs the kubelet and kube-proxy would retune, paths a node must never
 # create on the host, and lab networks (lib/labnet.sh): their holder processes and every
-# network namespace on the machine that holds a lab bridge (br-NAME) or node link (v-NODE). Other people may use this machine at the same time, so changes that
+# network namespace on the machine that holds a lab bridge (br-NAME) or node link (v-NODE).
+# HOSTCHECK_NODES (this run's nodes), HOSTCHECK_SENTINEL (this run's own /tmp file) and
+# LAB_NETS_OURS (this run's lab networks) tell this run's changes from other users' (info). Other people may use this machine at the same time, so changes that
 # cannot come from the lab (a new /tmp entry of another test, another session's process)
 # are printed as info; everything the lab could have caused fails.
 LAB_PROC_RE='^(kubelet|containerd|containerd-shim.*|etcd|etcdctl|kube-apiserver|kube-controller|kube-scheduler|kube-proxy|flanneld|coredns|pause|systemd|runc|mkl-supervise)$'
