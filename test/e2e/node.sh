@@ -252,5 +252,5 @@ case ${1:-} in
   net) shift; [[ -n $LAB_NET ]] || die "node.sh net: set LAB_NET=NAME"
        case ${1:-} in up) net_up "$LAB_NET" >/dev/null ;; down) net_down "$LAB_NET" ;; status) net_status "$LAB_NET" ;;
          *) die "usage: LAB_NET=NAME node.sh net up|down|status" ;; esac ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
