@@ -12,6 +12,10 @@ trap 'echo "e2e: unexpected error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $B
 . "$E2E_DIR/lib/clean.sh"
 
 RUN=$LAB_CACHE/runs/e2e-$E2E_TOOL
+# the host check judges this run's node; other runs' nodes on the machine (their cgroups and
+# processes) and their /tmp entries are info (lib/hostcheck.sh); the sentinel is this run's own
+export HOSTCHECK_NODES=${HOSTCHECK_NODES:-$NODE}
+export HOSTCHECK_SENTINEL=${HOSTCHECK_SENTINEL:-/tmp/.mini-kubeadm-lab-sentinel-e2e-$NODE}
 T_START=$(now)
 STAGE=setup
 failed=0
@@ -46,7 +50,7 @@ cleanup() {
       else echo "FAIL  [cleanup] the lab changed the host (above)" >&2; rc=1; fi
     fi
   fi
-  rm -f /tmp/.mini-kubeadm-lab-sentinel
+  rm -f "$HOSTCHECK_SENTINEL"
   echo "e2e ($E2E_TOOL) $([[ $rc == 0 ]] && echo PASSED || echo FAILED) in $(since "$T_START")s; outputs in $RUN"
   exit $rc
 }
@@ -109,7 +113,7 @@ main() {
   if bash "$NODE_SH" status >/dev/null 2>&1; then
     fail "node $NODE already runs (a kept node?): stop it first with bash test/e2e/node.sh down"
   fi
-  touch /tmp/.mini-kubeadm-lab-sentinel
+  touch "$HOSTCHECK_SENTINEL"
   host_snapshot "$RUN/before"
   trap cleanup EXIT
 

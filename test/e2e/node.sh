@@ -4,9 +4,13 @@
 #   node.sh exec [-e K=V] -- CMD run CMD inside the node as root (its PATH, HOME=/root)
 #   node.sh status               show whether the node runs, its pid, its units
 #   node.sh logs [UNIT]          print kubelet/containerd/init logs
-#   node.sh down                 kill everything in the node, remove its state
+#   node.sh down                 kill everything in the node, remove its state (and the lab
+#                                network it was on, when it was the last node there)
+#   node.sh net up|down|status   the lab network LAB_NET by hand (lib/labnet.sh)
 # Env: LAB_NODE (node-a), LAB_NODE_IP (172.31.0.2), LAB_STATE_ROOT (/var/lib/mini-kubeadm-lab),
-#      LAB_CACHE (~/.cache/mini-kubeadm-lab), LAB_KEEP_STATE=1 keeps the state dir on down.
+#      LAB_CACHE (~/.cache/mini-kubeadm-lab), LAB_KEEP_STATE=1 keeps the state dir on down,
+#      LAB_NET=NAME puts the node on the shared lab network NAME (made at the first `up`):
+#      eth0 on its bridge, gateway LAB_NET_GW (172.31.1.1); unset: an isolated node.
 set -euo pipefail
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lab-versions.env
@@ -14,12 +18,16 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_CACHE=${LAB_CACHE:-$HOME/.cache/mini-kubeadm-lab}
 NODE=${LAB_NODE:-node-a}
 NODE_IP=${LAB_NODE_IP:-172.31.0.2}
-NODE_GW=${LAB_NODE_GW:-${NODE_IP%.*}.1}
+LAB_NET=${LAB_NET:-}
 NODE_PREFIX=24
+if [[ -n $LAB_NET ]]; then NODE_GW=${LAB_NODE_GW:-${LAB_NET_GW:-172.31.1.1}}; NODE_PREFIX=${LAB_NET_PREFIX:-24}
+else NODE_GW=${LAB_NODE_GW:-${NODE_IP%.*}.1}; fi
 STATE=${LAB_STATE_ROOT:-/var/lib/mini-kubeadm-lab}/$NODE
 NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 log() { echo "[node $NODE $(date +%T)] $*" >&2; }
 die() { echo "node.sh: $*" >&2; exit 1; }
+# shellcheck source=lib/labnet.sh
+. "$E2E_DIR/lib/labnet.sh"
 
 pid1() { # host pid of the node's PID 1, if it runs
   local p; p=$(cat "$STATE/pid1" 2>/dev/null) || return 1
@@ -121,29 +129,38 @@ cmd_up() {
   local import=1; [[ ${1:-} == --no-images ]] && import=0
   if pid1 >/dev/null; then die "node $NODE already runs (pid $(pid1)); run: node.sh down"; fi
   [[ -e $STATE ]] && cmd_down
-  local t0=$SECONDS images="" golden="" seeded=""
+  local t0=$SECONDS images="" golden="" seeded="" other
+  if [[ -n $LAB_NET ]]; then
+    net_check_name "$LAB_NET"
+    other=$(net_ip_taken_by "$LAB_NET" "$NODE_IP"); [[ -z $other ]] || die "$NODE_IP is node $other's address on lab network $LAB_NET: give LAB_NODE_IP another"
+    net_up "$LAB_NET" >/dev/null
+  fi
   if ((import)); then
     images=$(bash "$E2E_DIR/lib/images.sh")
     golden=$LAB_CACHE/containerd-root@${images##*@}-$(dpkg-query -W -f='${Version}' containerd | tr '~:+' '___')
   fi
   prepare_state
   prepare_cgroups
+  if [[ -n $LAB_NET ]]; then echo "$LAB_NET" > "$STATE/net"; fi
+  echo "$NODE_IP" > "$STATE/ip"
   if [[ -f $golden/.done ]]; then seed_containerd "$golden"; seeded=$golden; fi
   # PID 1 of the node; the wrapper joins the node's cgroups first, so the cgroup
   # namespace created by unshare is rooted there
-  MKL_STATE=$STATE MKL_NODE=$NODE MKL_IP=$NODE_IP MKL_GW=$NODE_GW MKL_PREFIX=$NODE_PREFIX \
+  MKL_STATE=$STATE MKL_NODE=$NODE MKL_IP=$NODE_IP MKL_GW=$NODE_GW MKL_PREFIX=$NODE_PREFIX MKL_NET=$LAB_NET \
     setsid bash -c 'while read -r c; do echo $$ > "$c/cgroup.procs"; done < "$1/cgroups"
                     exec unshare --pid --fork --mount --net --uts --ipc --cgroup --propagation private --mount-proc \
-                         env -i PATH='"$NODE_PATH"' MKL_STATE="$MKL_STATE" MKL_NODE="$MKL_NODE" MKL_IP="$MKL_IP" MKL_GW="$MKL_GW" MKL_PREFIX="$MKL_PREFIX" \
+                         env -i PATH='"$NODE_PATH"' MKL_STATE="$MKL_STATE" MKL_NODE="$MKL_NODE" MKL_IP="$MKL_IP" MKL_GW="$MKL_GW" MKL_PREFIX="$MKL_PREFIX" MKL_NET="$MKL_NET" \
                          /bin/bash "$1/init.sh"' _ "$STATE" </dev/null >>"$STATE/init.log" 2>&1 &
   local up=$! p="" i
   echo "$up" > "$STATE/unshare.pid"
   for i in $(seq 100); do p=$(cat "/proc/$up/task/$up/children" 2>/dev/null | awk '{print $1}'); [[ -n $p ]] && break; sleep 0.05; done
   [[ -n $p ]] || { cat "$STATE/init.log" >&2; die "node PID 1 did not start"; }
   echo "$p" > "$STATE/pid1"
+  # on the lab network, eth0 comes from outside: init.sh waits for it
+  if [[ -n $LAB_NET ]]; then net_attach "$LAB_NET" "$NODE" "$p" || { cmd_down; die "could not attach $NODE to lab network $LAB_NET"; }; fi
   for i in $(seq 300); do [[ -e /proc/$p/root/run/mkl/ready ]] && break; [[ -d /proc/$p ]] || break; sleep 0.1; done
   [[ -e /proc/$p/root/run/mkl/ready ]] || { cat "$STATE/init.log" >&2; die "node did not become ready (log above)"; }
-  log "node up (pid $p, ip $NODE_IP) in $((SECONDS - t0))s"
+  log "node up (pid $p, ip $NODE_IP${LAB_NET:+ on lab network $LAB_NET}) in $((SECONDS - t0))s"
   ((import)) || return 0
   if [[ -n $seeded ]]; then log "images from $seeded; node ready in $((SECONDS - t0))s"; return 0; fi
   local tar ref
@@ -168,7 +185,7 @@ cmd_exec() {
 
 cmd_status() {
   local p; if ! p=$(pid1); then echo "node $NODE: down"; return 3; fi
-  echo "node $NODE: up, pid $p, ip $NODE_IP, state $STATE"
+  echo "node $NODE: up, pid $p, ip $(cat "$STATE/ip" 2>/dev/null || echo "$NODE_IP"), state $STATE$([[ -f $STATE/net ]] && echo ", lab network $(cat "$STATE/net")")"
   local u; for u in containerd kubelet; do
     printf '  %-10s %s (pid %s)\n' "$u" "$(cat "/proc/$p/root/run/mkl/units/$u/state" 2>/dev/null)" "$(cat "/proc/$p/root/run/mkl/units/$u/pid" 2>/dev/null || echo -)"
   done
@@ -181,8 +198,9 @@ cmd_logs() {
 }
 
 cmd_down() {
-  local p up i c
+  local p up i c net
   p=$(cat "$STATE/pid1" 2>/dev/null || true); up=$(cat "$STATE/unshare.pid" 2>/dev/null || true)
+  net=$(cat "$STATE/net" 2>/dev/null || true)
   # killing the PID namespace's init kills every process in the node (kubelet,
   # containerd, shims, containers)
   if [[ -n $p && -d /proc/$p ]] && [[ $(readlink "/proc/$p/ns/pid") != "$(readlink /proc/self/ns/pid)" ]]; then
@@ -206,6 +224,13 @@ cmd_down() {
       [[ -d $c ]] && log "warning: cgroup $c not removed"
     done < "$STATE/cgroups"
   fi
+  # the node's veth pair goes with its network namespace; delete the bridge end at once
+  # (the kernel frees a dead namespace a moment later), and the lab network with its last node
+  if [[ -n $net ]]; then
+    net_nx_quiet() { local h; h=$(net_pid "$net") && nsenter -t "$h" -n -- "$@"; }
+    net_nx_quiet ip link del "$(net_link_of "$NODE")" 2>/dev/null || true
+    if [[ -z $(net_nodes "$net" "$NODE") ]]; then net_down "$net"; else log "lab network $net kept: nodes $(net_nodes "$net" "$NODE" | tr '\n' ' ')still on it"; fi
+  fi
   if [[ ${LAB_KEEP_STATE:-0} == 1 ]]; then log "state kept in $STATE"; return 0; fi
   if [[ -d $STATE ]]; then
     # keep the logs of the last run next to the cache for post-mortems
@@ -224,5 +249,8 @@ case ${1:-} in
   status) shift; cmd_status "$@" ;;
   logs) shift; cmd_logs "$@" ;;
   down) shift; cmd_down "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  net) shift; [[ -n $LAB_NET ]] || die "node.sh net: set LAB_NET=NAME"
+       case ${1:-} in up) net_up "$LAB_NET" >/dev/null ;; down) net_down "$LAB_NET" ;; status) net_status "$LAB_NET" ;;
+         *) die "usage: LAB_NET=NAME node.sh net up|down|status" ;; esac ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

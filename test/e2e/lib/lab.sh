@@ -1,7 +1,8 @@
-# Shared by e2e.sh and bench-lab.sh (sourced): the tool under test, node helpers, waits,
+# Shared by e2e.sh, bench-lab.sh, faults.sh and join.sh (sourced): the tool under test, node helpers, waits,
 # diagnostics, dependency setup.
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-REPO=$(cd "$E2E_DIR/../.." && pwd)
+# the mini-kubeadm checkout whose build the nodes get (E2E_REPO: another worktree's build)
+REPO=${E2E_REPO:-$(cd "$E2E_DIR/../.." && pwd)}
 # shellcheck source=../lab-versions.env
 . "$E2E_DIR/lab-versions.env"
 export LAB_CACHE=${LAB_CACHE:-$HOME/.cache/mini-kubeadm-lab}
@@ -13,12 +14,15 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
 log() { echo "[lab $(date +%T)] $*" >&2; }
 
-# ---- the one tool-specific part: the command lines for init and reset, run in the node
+# ---- the one tool-specific part: the command lines for init, join and reset, run in the node
+# (join: the arguments follow, kubeadm's CLI: HOST:PORT --token T --discovery-token-ca-cert-hash sha256:H)
 tool_cmd() {
   case $E2E_TOOL:$1 in
     kubeadm:init)       echo "kubeadm init --config /root/init-config.yaml" ;;
+    kubeadm:join)       echo "kubeadm join" ;;
     kubeadm:reset)      echo "kubeadm reset --force" ;;
     mini-kubeadm:init)  echo "node $MK_IN_NODE/bin/mini-kubeadm init --config /root/init-config.yaml" ;;
+    mini-kubeadm:join)  echo "node $MK_IN_NODE/bin/mini-kubeadm join" ;;
     mini-kubeadm:reset) echo "node $MK_IN_NODE/bin/mini-kubeadm reset --force" ;;
     *) echo "unknown E2E_TOOL=$E2E_TOOL (kubeadm|mini-kubeadm)" >&2; return 2 ;;
   esac

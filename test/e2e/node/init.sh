@@ -49,11 +49,19 @@ mount --make-rshared /
 # --- network ----------------------------------------------------------------
 hostname "$MKL_NODE"
 ip link set lo up
-# both ends of the veth pair stay in the node: packets to the gateway die here
-ip link add eth0 type veth peer name lab-gw0
+if [[ -n ${MKL_NET:-} ]]; then
+  # on the lab network MKL_NET: node.sh moves eth0 in from the lab's namespace (its peer is on
+  # the lab bridge, whose address is the gateway); wait for it
+  for _ in $(seq 200); do ip link show eth0 >/dev/null 2>&1 && break; sleep 0.05; done
+  ip link show eth0 >/dev/null 2>&1 || { log "eth0 never arrived from lab network $MKL_NET"; exit 1; }
+  log "eth0 from lab network $MKL_NET"
+else
+  # alone: both ends of the veth pair stay in the node; packets to the gateway die here
+  ip link add eth0 type veth peer name lab-gw0
+  ip link set lab-gw0 up
+fi
 ip addr add "$MKL_IP/$MKL_PREFIX" dev eth0
 ip link set eth0 up
-ip link set lab-gw0 up
 ip route add default via "$MKL_GW" dev eth0 onlink
 echo 1 > /proc/sys/net/ipv4/ip_forward
 echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables
