@@ -1,9 +1,9 @@
-// The command tree, and nothing else: init (and `phase` for short), join, reset, config, version.
+// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, version.
 // Phase commands come from the phase catalog (names, texts, flags: no phase code); every action
 // loads its code on demand and does nothing before that import() (src/front.ts relies on it),
 // and given argv only the branch it names gets subcommands, so that `--help` stays fast.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { FlagValues } from './config/flags.js';
 import { initCatalog, joinCatalog, resetCatalog } from './phases/catalog.js';
 import { addFlags, bindPhaseAlias, bindWorkflow, expandFor, flagValues, type WorkflowSpec } from './workflow/commands.js';
@@ -64,6 +64,9 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
   if (expand(config.name())) config.addCommand(print);
   program.addCommand(config);
 
+  program.addCommand(tokenCommand(io, expand));
+  program.addCommand(certsCommand(io, expand));
+
   program.addCommand(
     addFlags(new Command('version').description('Print the version of mini-kubeadm'), []).action(async (_o, c: Command) =>
       (await import('./commands/version.js')).printVersion(io, flagValues(c) as FlagValues),
@@ -71,6 +74,108 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
   );
   inheritSettings(program, program);
   return program;
+}
+
+const TOKEN_LONG = `This command manages bootstrap tokens. It is optional and needed only for
+advanced use cases.
+
+In short, bootstrap tokens are used for establishing bidirectional trust
+between a client and a server. A bootstrap token can be used when a client (for
+example a node that is about to join the cluster) needs to trust the server it
+is talking to. Then a bootstrap token with the "signing" usage can be used.
+bootstrap tokens can also function as a way to allow short-lived
+authentication to the API Server (the token serves as a way for the API Server
+to trust the client), for example for doing the TLS Bootstrap.
+
+What is a bootstrap token more exactly?
+ - It is a Secret in the kube-system namespace of type
+   "bootstrap.kubernetes.io/token".
+ - A bootstrap token must be of the form "[a-z0-9]{6}.[a-z0-9]{16}". The former
+   part is the public token ID, while the latter is the Token Secret and it
+   must be kept private at all circumstances!
+ - The name of the Secret must be named "bootstrap-token-(token-id)".
+
+You can read more about bootstrap tokens here:
+  https://kubernetes.io/docs/admin/bootstrap-tokens/`;
+
+/** kubeadm's persistent flags of `token`, on the group and on each subcommand */
+const TOKEN_FLAGS = ['kubeconfig', 'dry-run', 'rootfs'] as const;
+
+/** `token create|list|delete|generate` (kubeadm's `token`); without a subcommand commander prints the help and exits 1, as kubeadm errs */
+function tokenCommand(io: Io, expand: (name: string) => boolean): Command {
+  const token = addFlags(new Command('token').description(TOKEN_LONG).summary('Manage bootstrap tokens'), TOKEN_FLAGS, { output: false }).enablePositionalOptions();
+  // kubeadm's SubCmdRun: the help, and exit 1 (commander alone would exit 0); a word that names no subcommand is a usage error
+  token.action(async (_o, c: Command) => {
+    const { UserError } = await import('./errors.js');
+    c.outputHelp({ error: true });
+    throw new UserError('MISSING_SUBCOMMAND', 'missing subcommand; "token" is not meant to be run on its own', 'run one of: mini-kubeadm token create|list|delete|generate');
+  });
+  if (!expand(token.name())) return token;
+  const run = async () => import('./commands/token.js');
+
+  const create = addFlags(
+    new Command('create')
+      .summary('Create bootstrap tokens on the server')
+      .description(
+        'This command will create a bootstrap token for you.\nYou can specify the usages for this token, the "time to live" and an optional human friendly description.\n\n' +
+          'The [token] is the actual token to write.\nThis should be a securely generated random token of the form "[a-z0-9]{6}.[a-z0-9]{16}".\nIf no [token] is given, mini-kubeadm will generate a random token instead.',
+      )
+      .argument('[token]'),
+    ['config', 'print-join-command', 'certificate-key', 'ttl', 'usages', 'groups', 'description', ...TOKEN_FLAGS],
+    { output: false },
+  );
+  const key = create.options.find((o) => o.long === '--certificate-key');
+  if (key) key.description = "When used together with '--print-join-command', print the full 'mini-kubeadm join' flag needed to join the cluster as a control-plane. To create a new certificate key you must use 'mini-kubeadm init phase upload-certs --upload-certs'.";
+  create.action(async (arg: string | undefined, _o, c: Command) => (await run()).runTokenCreate(io, arg, flagValues(c)));
+
+  const output = new Option('-o, --output <format>', 'Output format. One of: text|json|yaml.').choices(['text', 'json', 'yaml']).default('text');
+  const list = addFlags(new Command('list').description('This command will list all bootstrap tokens for you.').summary('List bootstrap tokens on the server'), TOKEN_FLAGS, { output });
+  list.action(async (_o, c: Command) => (await run()).runTokenList(io, flagValues(c)));
+
+  const del = addFlags(
+    new Command('delete')
+      .summary('Delete bootstrap tokens on the server')
+      .description('This command will delete a list of bootstrap tokens for you.\n\nThe [token-value] is the full Token of the form "[a-z0-9]{6}.[a-z0-9]{16}" or the\nToken ID of the form "[a-z0-9]{6}" to delete.')
+      .argument('[token-value...]'),
+    TOKEN_FLAGS,
+    { output: false },
+  );
+  del.action(async (args: string[], _o, c: Command) => (await run()).runTokenDelete(io, args, flagValues(c)));
+
+  const generate = addFlags(
+    new Command('generate')
+      .summary('Generate and print a bootstrap token, but do not create it on the server')
+      .description(
+        'This command will print out a randomly-generated bootstrap token that can be used with\nthe "init" and "join" commands.\n\n' +
+          'You don\'t have to use this command in order to generate a token. You can do so\nyourself as long as it is in the format "[a-z0-9]{6}.[a-z0-9]{16}". This\ncommand is provided for convenience to generate tokens in the given format.\n\n' +
+          'You can also use "mini-kubeadm init" without specifying a token and it will\ngenerate and print one for you.',
+      ),
+    [],
+    { output: false },
+  );
+  generate.action(async () => (await run()).runTokenGenerate(io));
+
+  for (const sub of [create, list, del, generate]) token.addCommand(sub);
+  return token;
+}
+
+/** `certs certificate-key` (kubeadm's `certs`; the certificates themselves are `init phase certs`) */
+function certsCommand(io: Io, expand: (name: string) => boolean): Command {
+  const certs = new Command('certs').description('Commands related to handling kubernetes certificates');
+  if (!expand(certs.name())) return certs;
+  certs.addCommand(
+    addFlags(
+      new Command('certificate-key')
+        .summary('Generate certificate keys')
+        .description(
+          'This command will print out a secure randomly-generated certificate key that can be used with\nthe "init" command.\n\n' +
+            'You can also use "mini-kubeadm init --upload-certs" without specifying a certificate key and it will\ngenerate and print one for you.',
+        ),
+      [],
+      { output: false },
+    ).action(async () => (await import('./commands/certs.js')).printCertificateKey(io)),
+  );
+  return certs;
 }
 
 /**

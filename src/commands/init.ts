@@ -65,7 +65,13 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule
       // a failed lane fails the gates, so no phase in another lane waits for them forever
-      const failGates = (e: unknown) => Object.values(ctx.gates ?? {}).forEach((g) => g.fail(e));
+      // and ends the soft waits (pod network, CoreDNS) of the lanes still running
+      const stop = new AbortController();
+      ctx.stopping = stop.signal;
+      const failGates = (e: unknown) => {
+        Object.values(ctx.gates ?? {}).forEach((g) => g.fail(e));
+        stop.abort(e);
+      };
       if (ctx.wholeInit) await runScheduled(ctx, selectedWithConfigSkips, initSchedule, report, undefined, failGates);
       else await runPhases(ctx, selectedWithConfigSkips, report);
     } catch (e) {

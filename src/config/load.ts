@@ -26,6 +26,8 @@ export interface LoadInput {
   cwd: string;
   env: NodeJS.ProcessEnv;
   startedAt: Date;
+  /** keep the configured (or default) CRI socket instead of looking for one: `token create --config`, as kubeadm's SkipCRIDetect */
+  skipCriDetect?: boolean;
 }
 
 export interface LoadResult {
@@ -140,7 +142,8 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
     } else problems.push({ code: 'NODE_NAME', message: `cannot find the node name: ${d.why}`, hint: 'give one with --node-name' });
   }
   if (!nr.criSocket || (!origins.has('nodeRegistration.criSocket'))) {
-    const d = await detectCriSocket(host);
+    // skipCriDetect: nothing talks to the runtime, the default socket stands in
+    const d = input.skipCriDetect ? { ok: true as const, value: nr.criSocket } : await detectCriSocket(host);
     if (d.ok) nr.criSocket = d.value;
     else problems.push({ code: 'CRI_SOCKET', message: `${d.why}; mini-kubeadm does not know which one to use`, hint: 'choose one with --cri-socket (or nodeRegistration.criSocket), e.g. --cri-socket unix:///var/run/containerd/containerd.sock' });
   } else if (!nr.criSocket.includes('://')) {

@@ -85,6 +85,12 @@ export interface LocalEtcd {
   extraEnvs: EnvVar[];
   serverCertSANs: string[];
   peerCertSANs: string[];
+  /**
+   * not from a config file: set by a control-plane join, the members of the etcd cluster this
+   * node's etcd joins (name=peerURL,...), written as --initial-cluster with
+   * --initial-cluster-state=existing
+   */
+  joinInitialCluster?: string;
 }
 
 export interface ExternalEtcd {

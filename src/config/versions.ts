@@ -281,6 +281,8 @@ export interface ConfigApiRow {
   encryptionAlgorithms: readonly EncryptionAlgorithmName[];
   /** kubeadm's feature gates of this minor and their defaults */
   featureGates: Readonly<Record<string, boolean>>;
+  /** the apiVersion of the objects `token list -o json|yaml` prints (A/apis/output) */
+  outputApi: 'output.kubeadm.k8s.io/v1alpha2' | 'output.kubeadm.k8s.io/v1alpha3';
 }
 
 const RSA = ['RSA-2048', 'RSA-3072', 'RSA-4096'] as const;
@@ -290,34 +292,40 @@ const V1BETA4_ERA = { 'kubeadm.k8s.io/v1beta3': 'deprecated', 'kubeadm.k8s.io/v1
 export const CONFIG_API_BY_MINOR: readonly ConfigApiRow[] = [
   { minor: 29, reads: V1BETA3_ERA, writes: 'kubeadm.k8s.io/v1beta3', clusterConfigHasV1beta4Fields: false,
     encryptionAlgorithms: ['RSA-2048', 'ECDSA-P256'],
-    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false } },
+    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha2' },
   { minor: 30, reads: V1BETA3_ERA, writes: 'kubeadm.k8s.io/v1beta3', clusterConfigHasV1beta4Fields: false,
     encryptionAlgorithms: ['RSA-2048', 'ECDSA-P256'],
-    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false, WaitForAllControlPlaneComponents: false } },
+    featureGates: { EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, UpgradeAddonsBeforeControlPlane: false, WaitForAllControlPlaneComponents: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha2' },
   { minor: 31, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
-    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false } },
+    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 32, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
-    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false } },
+    featureGates: { ControlPlaneKubeletLocalMode: false, EtcdLearnerMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 33, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256'],
-    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true } },
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: false, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 34, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true } },
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false, WaitForAllControlPlaneComponents: true }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 35, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false } },
+    featureGates: { ControlPlaneKubeletLocalMode: true, NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 36, reads: V1BETA4_ERA, writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false } },
+    featureGates: { NodeLocalCRISocket: true, PublicKeysECDSA: false, RootlessControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
   { minor: 37,
     reads: { 'kubeadm.k8s.io/v1beta3': 'rejected', 'kubeadm.k8s.io/v1beta4': 'ok', 'kubeadm.k8s.io/v1': 'experimental' },
     writes: 'kubeadm.k8s.io/v1beta4', clusterConfigHasV1beta4Fields: true,
     encryptionAlgorithms: [...RSA, 'ECDSA-P256', 'ECDSA-P384'],
-    featureGates: { RootlessControlPlane: false } },
+    featureGates: { RootlessControlPlane: false }, outputApi: 'output.kubeadm.k8s.io/v1alpha3' },
 ];
+
+/** `token list -o json|yaml`'s apiVersion for a cluster of this minor; one outside the table takes its nearest row's */
+export function tokenOutputApiVersion(minor: number): ConfigApiRow['outputApi'] {
+  const clamped = Math.min(MAX_SUPPORTED_MINOR, Math.max(MIN_SUPPORTED_MINOR, minor));
+  return configApiRow(clamped).outputApi;
+}
 
 /** the row for a supported minor; callers validate the version first */
 export function configApiRow(minor: number): ConfigApiRow {

@@ -58,6 +58,16 @@ export async function listContainers(host: Host, socket: string): Promise<Contai
   });
 }
 
+/** How a container ended, as the runtime recorded it (crictl inspect): its exit code and reason. */
+export async function containerExit(host: Host, socket: string, id: string): Promise<{ exitCode?: number; reason?: string }> {
+  const r = await crictl(host, socket, ['inspect', '-o', 'json', id]);
+  if (r.exitCode !== 0) throw new Error(`crictl inspect ${id} failed: ${r.stderr.trim()}`);
+  const status = ((JSON.parse(r.stdout || '{}') as { status?: Record<string, unknown> }).status ?? {}) as Record<string, unknown>;
+  const code = typeof status.exitCode === 'number' ? status.exitCode : undefined;
+  const reason = typeof status.reason === 'string' && status.reason ? status.reason : undefined;
+  return { exitCode: code, reason };
+}
+
 /** the last lines a container wrote (stdout and stderr together) */
 export async function containerLogs(host: Host, socket: string, id: string, tail = 20): Promise<string> {
   const r = await crictl(host, socket, ['logs', '--tail', String(tail), id]);

@@ -1,5 +1,5 @@
 // The Kubernetes API as the cluster-side phases see it: apply an object (server-side apply,
-// idempotent), read one, patch one, create one; every call bounded and retried on transient
+// idempotent), read, list, patch, create or delete; every call bounded and retried on transient
 // errors (the implementation is http-client.ts; dry-run-client.ts records instead).
 
 /** Any Kubernetes object, as plain JSON. */
@@ -52,6 +52,10 @@ export interface KubeClient {
   mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject>;
   /** GET of a raw path, e.g. /readyz; the body as text */
   raw(path: string): Promise<string>;
+  /** the objects of a kind in a namespace, each with its apiVersion and kind filled in */
+  list(ref: Omit<ObjectRef, 'name'>, opts?: { fieldSelector?: string }): Promise<KubeObject[]>;
+  /** DELETE; "absent" when there was no such object */
+  delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
 }
 
 export function refOf(obj: KubeObject): ObjectRef {

@@ -1,7 +1,9 @@
 // Makes the API client for a run, as kubeadm does: admin.conf pointed at this node's API
 // endpoint; on the first connection it ensures ClusterRoleBinding kubeadm:cluster-admins,
-// creating it through super-admin.conf when admin.conf is not yet authorized to.
+// creating it through super-admin.conf when admin.conf is not yet authorized to. Commands that
+// talk to the cluster from anywhere (token) find their kubeconfig as kubeadm does and use its server.
 
+import path from 'node:path';
 import type { InitConfig } from '../config/types.js';
 import { HostError } from '../errors.js';
 import type { Host } from '../host/host.js';
@@ -29,10 +31,35 @@ const localServer = (cfg: ConnectInput['cfg']) => `https://${hostPort(cfg.localA
 
 /** A client through one kubeconfig file of the node, at this node's API endpoint; undefined without the file. */
 export async function kubeconfigClient(ctx: ConnectInput, path: string, callTimeoutMs = ctx.cfg.timeouts.kubernetesAPICallMs): Promise<KubeClient | undefined> {
-  const text = await ctx.host.readText(path);
+  return kubeconfigFileClient(ctx.host, path, callTimeoutMs, localServer(ctx.cfg));
+}
+
+/** A client through a kubeconfig file, at the server it names unless `server` is given; undefined without the file. */
+export async function kubeconfigFileClient(host: Pick<Host, 'readText' | 'readFile'>, path: string, callTimeoutMs: number, server?: string): Promise<KubeClient | undefined> {
+  const text = await host.readText(path);
   if (text === undefined) return undefined;
   const { httpKubeClient } = await import('./http-client.js');
-  return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server: localServer(ctx.cfg), callTimeoutMs, readFile: (p) => ctx.host.readFile(p) });
+  return httpKubeClient({ kubeconfig: text, kubeconfigPath: path, server, callTimeoutMs, readFile: (p) => host.readFile(p) });
+}
+
+/** where kubeadm's admin kubeconfig is, the last place GetKubeConfigPath looks */
+export const ADMIN_KUBECONFIG = '/etc/kubernetes/admin.conf';
+
+/**
+ * kubeadm's GetKubeConfigPath: the flag when given; else the first existing file of $KUBECONFIG's
+ * entries (or ~/.kube/config when it is unset) and /etc/kubernetes/admin.conf; else the first
+ * of them (whose absence the caller then reports, with every place looked at). Relative paths
+ * are taken from `cwd`.
+ */
+export async function findKubeconfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string, host: Pick<Host, 'exists'>): Promise<{ path: string; candidates: string[] }> {
+  const abs = (p: string) => path.resolve(cwd, p);
+  if (flag) return { path: abs(flag), candidates: [abs(flag)] };
+  // client-go: a set $KUBECONFIG replaces ~/.kube/config; an empty one counts as unset
+  const fromEnv = [...new Set((env.KUBECONFIG ?? '').split(':').filter((p) => p !== ''))];
+  const home = env.HOME ? [path.join(env.HOME, '.kube/config')] : [];
+  const candidates = [...(env.KUBECONFIG ? fromEnv : home), ADMIN_KUBECONFIG].map(abs);
+  for (const c of candidates) if (await host.exists(c)) return { path: c, candidates };
+  return { path: candidates[0]!, candidates };
 }
 
 export async function connect(ctx: ConnectInput): Promise<KubeClient> {

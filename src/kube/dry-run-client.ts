@@ -1,12 +1,12 @@
-// The KubeClient for --dry-run: nothing reaches a server; every write is recorded so the
-// phases can say what they would have applied, and reads find nothing (as on a new cluster).
+// The KubeClient for --dry-run: nothing reaches a server; every write (and deletion) is recorded
+// so the phases can say what they would have applied, and reads find nothing (as on a new cluster).
 
 import type { ApplyResult, KubeClient, KubeObject, ObjectRef } from './client.js';
 
 export class DryRunKubeClient implements KubeClient {
   readonly dryRun = true;
   /** what would have been written, in order */
-  readonly recorded: Array<{ verb: 'apply' | 'create' | 'patch'; object: KubeObject | ObjectRef }> = [];
+  readonly recorded: Array<{ verb: 'apply' | 'create' | 'patch' | 'delete'; object: KubeObject | ObjectRef }> = [];
 
   constructor(
     readonly kubeconfigPath: string,
@@ -34,5 +34,14 @@ export class DryRunKubeClient implements KubeClient {
 
   async raw(_path: string): Promise<string> {
     return '';
+  }
+
+  async list(_ref: Omit<ObjectRef, 'name'>): Promise<KubeObject[]> {
+    return [];
+  }
+
+  async delete(ref: ObjectRef): Promise<'deleted'> {
+    this.recorded.push({ verb: 'delete', object: ref });
+    return 'deleted';
   }
 }

@@ -92,6 +92,25 @@ export class HttpKubeClient implements KubeClient {
     return JSON.parse(a.body) as KubeObject;
   }
 
+  async list(ref: Omit<ObjectRef, 'name'>, opts: { fieldSelector?: string } = {}): Promise<KubeObject[]> {
+    const full = { ...ref, name: '' };
+    const query = opts.fieldSelector ? `?fieldSelector=${encodeURIComponent(opts.fieldSelector)}` : '';
+    const a = await this.call(`list ${ref.kind} in ${ref.namespace ?? 'the cluster'}`, 'GET', (await this.pathOf(full, undefined)) + query);
+    const items = (JSON.parse(a.body) as { items?: KubeObject[] }).items ?? [];
+    // a list's items carry no apiVersion and kind of their own
+    return items.map((o) => ({ ...o, apiVersion: ref.apiVersion, kind: ref.kind }));
+  }
+
+  async delete(ref: ObjectRef): Promise<'deleted' | 'absent'> {
+    try {
+      await this.call(`delete ${describeRef(ref)}`, 'DELETE', await this.pathOf(ref, ref.name));
+      return 'deleted';
+    } catch (e) {
+      if (e instanceof HostError && (e.cause as ApiStatusError | undefined)?.status === 404) return 'absent';
+      throw e;
+    }
+  }
+
   async raw(path: string): Promise<string> {
     return (await this.call(`GET ${path}`, 'GET', path)).body;
   }

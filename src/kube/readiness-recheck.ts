@@ -87,6 +87,8 @@ export interface ReadyWaitOptions {
   recheckEveryMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** ends the wait early (the run is stopping: another lane failed); the result then says not ready */
+  signal?: AbortSignal;
 }
 
 export interface ReadyWaitResult {
@@ -125,7 +127,7 @@ export async function awaitReadyPods(o: ReadyWaitOptions): Promise<ReadyWaitResu
     }
     const live = last.filter((p) => !p.deleting);
     const ready = live.filter((p) => p.ready).length >= o.replicas;
-    if (ready || now() - start >= o.timeoutMs) {
+    if (ready || now() - start >= o.timeoutMs || o.signal?.aborted) {
       // every annotation comes off before the wait ends (also one an interrupted init left)
       await Promise.all(last.filter((p) => p.marked).map(unmark));
       return { ready, ms: now() - start, rechecked: [...rechecked], last };

@@ -8,7 +8,7 @@ import { TimeoutError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { Paths } from '../host/paths.js';
 import { waitFor } from '../host/wait.js';
-import { diagnoseControlPlane, staticPodHealth } from './diagnose.js';
+import { crashLoopError, diagnoseControlPlane, keepsExiting, kubeletPodProblem, staticPodHealth } from './diagnose.js';
 import { probeHealth, type ProbeTls } from './http-probe.js';
 
 export interface HealthTarget {
@@ -77,6 +77,8 @@ export interface WaitDeps {
   extend?: () => Promise<string | undefined>;
   /** called as each component turns healthy (a whole init's gate opens on kube-apiserver) */
   onHealthy?: (name: string) => void;
+  /** for tests: when the static pods are first looked at, and how often after (watchStaticPods) */
+  watchMs?: { first: number; every: number };
 }
 
 /** A reason to keep waiting on something the kubelet does (it answers its health check), or undefined. */
@@ -89,9 +91,10 @@ export async function kubeletStillWorking(cfg: InitConfig): Promise<string | und
 /**
  * Why a component that is not healthy yet may still become so: the kubelet is healthy and the
  * component's static pod is on its way (not started yet, being created, or running without a
- * restart). undefined, so the wait fails with its diagnosis, once the kubelet stops answering
- * or any static pod crash-loops (kubeadm's static pods carry liveness probes, so one that runs
- * but never turns healthy is restarted and so counted).
+ * restart). undefined, so the wait fails with its diagnosis, once the kubelet stops answering,
+ * any static pod crash-loops (kubeadm's static pods carry liveness probes, so one that runs
+ * but never turns healthy is restarted and so counted), or the kubelet says it cannot make the
+ * pod (an image pull that failed or backs off, a sandbox it cannot make, a mount that fails).
  */
 export async function staticPodProgress(d: Pick<WaitDeps, 'host' | 'cfg' | 'paths'>, component: string): Promise<string | undefined> {
   const kubelet = await kubeletStillWorking(d.cfg);
@@ -100,6 +103,7 @@ export async function staticPodProgress(d: Pick<WaitDeps, 'host' | 'cfg' | 'path
   if (pods.some((p) => p.state === 'restarting' || p.state === 'exited')) return undefined;
   const mine = pods.find((p) => p.component === component);
   if (!mine) return undefined;
+  if ((mine.state === 'missing' || mine.state === 'no-container') && (await kubeletPodProblem(d.host, d.cfg, component))) return undefined;
   switch (mine.state) {
     case 'missing':
       return mine.manifest ? `${kubelet} and has not started ${component} yet` : undefined;
@@ -132,9 +136,45 @@ export async function waitForKubelet(d: WaitDeps, url = kubeletHealthUrl(d.cfg))
   });
 }
 
-/** Poll every target at once; one TimeoutError naming each unhealthy component, with one diagnosis. */
+/**
+ * While the control plane is awaited: looks at the static pods (first after `first` ms, since
+ * the kubelet's restart back-off is 10 s, then every `every` ms) and rejects with the component's
+ * own error as soon as one keeps exiting (the first in start order: etcd's failure explains the
+ * API server's), instead of letting the wait run to its deadline. Ends when `stop` aborts.
+ * Without crictl there is nothing to look at; a look that fails is tried again at the next one.
+ */
+export async function watchStaticPods(d: Pick<WaitDeps, 'host' | 'cfg' | 'paths' | 'watchMs'>, stop: AbortSignal): Promise<void> {
+  if (!(await d.host.which('crictl'))) return;
+  const { first, every } = d.watchMs ?? { first: 8000, every: 3000 };
+  for (let pause = first; ; pause = every) {
+    await new Promise<void>((r) => {
+      const t = setTimeout(done, pause);
+      function done() {
+        clearTimeout(t);
+        stop.removeEventListener('abort', done);
+        r();
+      }
+      stop.addEventListener('abort', done, { once: true });
+    });
+    if (stop.aborted) return;
+    const pods = await staticPodHealth(d.host, d.cfg, d.paths).catch(() => []);
+    const crashing = pods.find(keepsExiting);
+    if (crashing && (crashing.state === 'restarting' || crashing.state === 'exited')) throw crashLoopError(crashing, d.paths);
+  }
+}
+
+/**
+ * Poll every target at once; one TimeoutError naming each unhealthy component, with one
+ * diagnosis; or, as soon as a static pod keeps exiting, that component's error (watchStaticPods).
+ */
 export async function waitForControlPlane(d: WaitDeps, targets: HealthTarget[], tls: ProbeTls = {}): Promise<Map<string, number>> {
   const timeoutMs = d.cfg.timeouts.controlPlaneComponentHealthCheckMs;
+  const stop = new AbortController();
+  let crash: unknown;
+  const watching = watchStaticPods(d, stop.signal).catch((e: unknown) => {
+    crash = e;
+    stop.abort(e);
+  });
   d.say(`waiting for the kubelet to start the control plane static pods (${targets.map((t) => t.name).join(', ')}); after ${Math.round(timeoutMs / 1000)}s the wait goes on only while the kubelet is healthy and the pods are on their way`);
   const results = await Promise.allSettled(
     targets.map(async (t) => {
@@ -144,6 +184,7 @@ export async function waitForControlPlane(d: WaitDeps, targets: HealthTarget[], 
         probe: () => probeHealth(t.url, { tls: t.name === 'kube-apiserver' ? tls : undefined }),
         timeoutMs,
         intervalMs: d.intervalMs ?? 250,
+        signal: stop.signal,
         diagnose: async (last) => `${t.name} at ${t.url}: ${last ?? 'no answer'}`,
         // a slow but healthy kubelet is waited for; a dead kubelet or a crash loop is not
         extend: d.extend ?? (() => staticPodProgress(d, t.name)),
@@ -154,6 +195,9 @@ export async function waitForControlPlane(d: WaitDeps, targets: HealthTarget[], 
       return [t.name, ms] as const;
     }),
   );
+  stop.abort();
+  await watching;
+  if (crash) throw crash;
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failed.length === 0) return new Map(results.map((r) => (r as PromiseFulfilledResult<readonly [string, number]>).value));
   const notTimeouts = failed.find((e) => !(e instanceof TimeoutError));

@@ -8,12 +8,20 @@ import type { Paths } from '../host/paths.js';
 import * as cri from '../host/cri.js';
 import * as systemd from '../host/systemd.js';
 import { kubeletNodeName } from './flags-env.js';
+import { MkError } from '../errors.js';
 
 export type PodHealth =
   | { component: string; state: 'missing'; manifest: boolean }
   | { component: string; state: 'no-container'; podState: string }
   | { component: string; state: 'running'; attempt: number }
-  | { component: string; state: 'restarting' | 'exited'; attempt: number; containerState: string; log: string };
+  | { component: string; state: 'restarting' | 'exited'; attempt: number; containerState: string; log: string; exits: ContainerExit[] };
+
+/** One ended container of a static pod: its attempt number and how it ended (crictl inspect). */
+export interface ContainerExit {
+  attempt: number;
+  exitCode?: number;
+  reason?: string;
+}
 
 /** The static pods in start order: a failure early in the list explains the later ones. */
 export function staticComponents(cfg: InitConfig): string[] {
@@ -44,13 +52,78 @@ export async function staticPodHealth(host: Host, cfg: InitConfig, paths: Paths)
       out.push({ component, state: 'running', attempt: 0 });
       continue;
     }
+    // the last two ended attempts, newest first, with their exit codes (does it keep exiting the same way?)
+    const ended = cs.filter((c) => /EXITED/i.test(c.state)).slice(0, 2);
+    const exits = await Promise.all(ended.map(async (c) => ({ attempt: c.attempt, ...(await cri.containerExit(host, socket, c.id).catch(() => ({}))) })));
     // a restarted container's own log may be empty yet; the previous attempt says why it died
     let log = await cri.containerLogs(host, socket, latest.id, 15).catch(() => '');
     if (!log && cs[1]) log = await cri.containerLogs(host, socket, cs[1].id, 15).catch(() => '');
-    if (running) out.push({ component, state: 'restarting', attempt: latest.attempt, containerState: latest.state, log });
-    else out.push({ component, state: latest.attempt > 0 ? 'restarting' : 'exited', attempt: latest.attempt, containerState: latest.state, log });
+    const state = running || latest.attempt > 0 ? 'restarting' : 'exited';
+    out.push({ component, state, attempt: latest.attempt, containerState: latest.state, log, exits });
   }
   return out;
+}
+
+/** Where a static pod's flags and mounts come from: its manifest, made from this ClusterConfiguration field. */
+const CONFIG_FIELD: Record<string, string> = {
+  etcd: 'etcd.local',
+  'kube-apiserver': 'apiServer',
+  'kube-controller-manager': 'controllerManager',
+  'kube-scheduler': 'scheduler',
+};
+
+/**
+ * Does this static pod keep exiting? Its last two ended containers exited the same way (the same
+ * exit code), or its newest ended container is a restart (attempt 1 or later) whose earlier
+ * attempt the kubelet has already removed. One exit alone, or two different ones, may still be a
+ * start-up race; the same exit twice is the component refusing to start.
+ */
+export function keepsExiting(p: PodHealth): boolean {
+  if (p.state !== 'restarting' && p.state !== 'exited') return false;
+  const [last, before] = p.exits;
+  if (!last) return false;
+  if (before) return last.exitCode === before.exitCode;
+  return last.attempt >= 1;
+}
+
+/** The error for a static pod that keeps exiting: the component, how it exits, its own last words, and what to change. */
+export function crashLoopError(p: PodHealth & { state: 'restarting' | 'exited' }, paths: Paths): MkError {
+  const code = p.exits[0]?.exitCode;
+  const how = `${code !== undefined ? `exit code ${code}` : 'exited'}${p.exits[0]?.reason ? `, ${p.exits[0].reason}` : ''}`;
+  const times = p.exits.length >= 2 ? Math.max(2, p.attempt + (/EXITED/i.test(p.containerState) ? 1 : 0)) : p.attempt + 1;
+  const field = CONFIG_FIELD[p.component];
+  const said = p.log ? `its last log lines:\n${lastLines(p.log, 8)}\n` : 'it wrote no log lines (crictl logs shows nothing)\n';
+  return new MkError(`${p.component} cannot start: its container exited ${times} times the same way (${how})`, {
+    code: 'STATIC_POD_CRASH_LOOP',
+    fault: 'user',
+    hint:
+      said +
+      `its static pod is ${paths.manifest(p.component)}${field ? `, made from ${field} (extraArgs, extraVolumes, image) of the ClusterConfiguration` : ''}. ` +
+      `Fix the cause (a flag the component does not know, a file a mount needs, a port in use), then run "mini-kubeadm reset -f" and init again; ` +
+      `or fix the manifest in place and run init again (the kubelet restarts the pod).`,
+  });
+}
+
+/** kubelet log reasons that it cannot make a pod's sandbox or container (image pull, sandbox, mounts), not a slow start */
+const CANNOT_CREATE = /ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName|CreateContainerError|CreateContainerConfigError|CreatePodSandboxError|MountVolume\.SetUp failed/;
+
+/**
+ * Why the kubelet cannot make a static pod's container, from its own log lines about that pod
+ * (the last one that says so), or undefined when it reports nothing of the kind.
+ */
+export function kubeletCannotCreate(kubeletLog: string, pod: string): string | undefined {
+  const mine = kubeletLog.split('\n').filter((l) => (l.includes(`pod="kube-system/${pod}"`) || l.includes(`pod "${pod}"`)) && CANNOT_CREATE.test(l));
+  const line = mine.pop();
+  if (!line) return undefined;
+  const err = /err="((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line.replace(/^.*?\]\s*/, '');
+  const plain = err.replace(/\\+"/g, '"');
+  return plain.length > 500 ? `${plain.slice(0, 500)}...` : plain;
+}
+
+/** The kubelet's reason that it cannot make this component's pod, read from its journal, if it gives one. */
+export async function kubeletPodProblem(host: Host, cfg: InitConfig, component: string): Promise<string | undefined> {
+  const log = await systemd.journal(host, 'kubelet', 300).catch(() => undefined);
+  return log ? kubeletCannotCreate(log, `${component}-${kubeletNodeName(cfg)}`) : undefined;
 }
 
 function lastLines(text: string, n: number): string {
@@ -94,6 +167,9 @@ export async function diagnoseControlPlane(host: Host, cfg: InitConfig, paths: P
       const health = await staticPodHealth(host, cfg, paths);
       lines.push('static pods (kube-system):', ...health.map((p) => `  ${describe(p, paths)}`));
       const bad = health.find((p) => p.state !== 'running');
+      const problem = bad && (bad.state === 'missing' || bad.state === 'no-container') ? await kubeletPodProblem(host, cfg, bad.component) : undefined;
+      if (bad && problem) lines.push(`the kubelet cannot make ${bad.component}'s pod: ${problem}`);
+      if (bad && problem && !cause) cause = `the kubelet cannot make the ${bad.component} pod: ${problem}`;
       if (bad && !cause) {
         const said = 'log' in bad && bad.log ? `: its log says "${bad.log.split('\n').filter((l) => l.trim()).pop()}"` : '';
         cause =

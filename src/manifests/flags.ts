@@ -225,6 +225,8 @@ export function etcdFlags(cfg: InitConfig, facts: Facts): string[] {
       ? [{ name: 'feature-gates', value: 'InitialCorruptCheck=true' }, { name: 'watch-progress-notify-interval', value: '5s' }]
       : [{ name: 'experimental-initial-corrupt-check', value: 'true' }, { name: 'experimental-watch-progress-notify-interval', value: '5s' }]),
   );
-  defaults = setArg(defaults, 'initial-cluster', `${cfg.nodeRegistration.name}=${peerURL(ep.advertiseAddress)}`);
+  // a new cluster of this one member, or (a control-plane join) the existing members and this one
+  defaults = setArg(defaults, 'initial-cluster', local.joinInitialCluster ?? `${cfg.nodeRegistration.name}=${peerURL(ep.advertiseAddress)}`);
+  if (local.joinInitialCluster) defaults = setArg(defaults, 'initial-cluster-state', 'existing');
   return argumentsToCommand(defaults, local.extraArgs, facts);
 }

@@ -35,4 +35,6 @@ export interface InitContext {
   runsPhase?: (path: string) => boolean;
   /** in a whole init that runs wait-control-plane: the signals it gives the phases beside it */
   gates?: InitGates;
+  /** in a whole init: aborted once any lane has failed, so soft waits in the others end at once */
+  stopping?: AbortSignal;
 }

@@ -5,6 +5,7 @@ import type { Host } from '../host/host.js';
 import { DEFAULT_ETCD_DATA_DIR } from '../host/paths.js';
 import { emptyDirectory } from './files.js';
 import type { ResetStep } from './steps.js';
+import { etcdMemberStep } from './etcd-member.js';
 
 export type EtcdDataDir =
   | { kind: 'local'; dataDir: string; from: string }
@@ -44,6 +45,8 @@ export interface EtcdEnv {
 }
 
 export const etcdSteps: readonly ResetStep<EtcdEnv>[] = [
+  // first this node's member leaves a stacked etcd cluster (while its etcd still runs), then its data goes
+  etcdMemberStep,
   {
     name: 'etcd-data',
     removes: 'the etcd data',
@@ -58,7 +61,6 @@ export const etcdSteps: readonly ResetStep<EtcdEnv>[] = [
         log.note(`${found.manifest} has no ${VOLUME} volume: assuming external etcd; reset it yourself`);
         return;
       }
-      log.note('local etcd: its only member is this node\'s, so there is no member to remove from an etcd cluster');
       log.note(`etcd data directory: ${found.dataDir} (from ${found.from})`);
       if (dirsToClean) {
         dirsToClean.push(found.dataDir);

@@ -46,7 +46,11 @@ export const GLOBAL_OPTIONS = (): Option[] => [
   new Option('-v, --verbose', 'show stack traces and command output on errors'),
 ];
 
-export function addFlags(cmd: Command, names: readonly string[]): Command {
+/**
+ * The named flags from the table, then the global options; `output` replaces the global
+ * -o/--output (a command whose -o takes other formats, or false for one that prints no report).
+ */
+export function addFlags(cmd: Command, names: readonly string[], opts: { output?: Option | false } = {}): Command {
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) continue;
@@ -54,10 +58,14 @@ export function addFlags(cmd: Command, names: readonly string[]): Command {
     const f = flagSpec(name);
     const opt = new Option(f.value ? `--${f.name} ${f.value}` : `--${f.name}`, f.description + (f.own ? ' (mini-kubeadm)' : ''));
     if (f.defaultText) opt.default(undefined, f.defaultText);
-    if (f.repeatable) opt.argParser((v: string, prev: string | undefined) => (prev === undefined ? v : `${prev},${v}`));
+    if (f.repeatable) opt.argParser((v: string, previous: string | undefined) => (previous === undefined ? v : `${previous},${v}`));
     cmd.addOption(opt);
   }
-  for (const g of GLOBAL_OPTIONS()) cmd.addOption(g);
+  for (const g of GLOBAL_OPTIONS()) {
+    if (g.long === '--output' && opts.output !== undefined) {
+      if (opts.output) cmd.addOption(opts.output);
+    } else cmd.addOption(g);
+  }
   return cmd;
 }
 

@@ -4,6 +4,7 @@
 import { MkError, UserError } from '../errors.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Phase, PlacedPhase } from './phase.js';
+import { GateFailedError } from './gate.js';
 
 /** Every phase in run order (a parent before its children), with its slash path. */
 export function placePhases<C>(tree: readonly Phase<C>[]): PlacedPhase<C>[] {
@@ -83,13 +84,15 @@ export class PhaseFailedError extends MkError {
 
 /**
  * Run the selected phases in order. A parent's end is reported after its last child so its
- * duration covers them. The first failure stops the run.
+ * duration covers them. The first failure stops the run; so does `stop` (another lane of a
+ * schedule failed): no further phase starts, and the open parents end as not done.
  */
 export async function runPhases<C>(
   ctx: C,
   selected: readonly PlacedPhase<C>[],
   report: Reporter,
   now: () => number = () => performance.now(),
+  stop?: AbortSignal,
 ): Promise<PhaseTiming[]> {
   const timings: PhaseTiming[] = [];
   const open: { placed: PlacedPhase<C>; start: number }[] = [];
@@ -120,8 +123,15 @@ export async function runPhases<C>(
     }
   };
 
+  const endOpenAsFailed = () => {
+    for (const o of [...open.reverse(), ...deferred.reverse()]) report.phaseEnd(ref(o.placed), { ok: false, durationMs: now() - o.start });
+  };
   for (const [i, placed] of selected.entries()) {
     closeUntil(placed.depth, i);
+    if (stop?.aborted) {
+      endOpenAsFailed();
+      return timings;
+    }
     if (placed.parent && skippedAncestor(placed, ctx)) continue;
     const reason = placed.phase.skipReason?.(ctx);
     const hasSelectedChildren = placed.phase.children?.some((c) => selectedPaths.has(`${placed.path}/${c.name}`));
@@ -139,7 +149,7 @@ export async function runPhases<C>(
     } catch (e) {
       const durationMs = now() - start;
       report.phaseEnd(ref(placed), { ok: false, durationMs });
-      for (const o of [...open.reverse(), ...deferred.reverse()]) report.phaseEnd(ref(o.placed), { ok: false, durationMs: now() - o.start });
+      endOpenAsFailed();
       throw e instanceof PhaseFailedError ? e : new PhaseFailedError(placed.path, e);
     }
     if (hasSelectedChildren) open.push({ placed, start });
@@ -191,7 +201,8 @@ export function scheduleProblems<C>(tree: readonly Phase<C>[], schedule: Schedul
 /**
  * Run the selected phases by a schedule: each phase still reports its start and end (and a
  * parent its children), only the order and overlap change. A failure in one lane lets the
- * other lanes of its stage finish (nothing is left half-done behind the error), then stops.
+ * phases running in the other lanes of its stage finish (nothing is left half-done behind the
+ * error), starts no further phase, and is the run's error (the first one, if several fail).
  */
 export async function runScheduled<C>(
   ctx: C,
@@ -212,12 +223,21 @@ export async function runScheduled<C>(
   const unscheduled = selected.filter((p) => !taken.has(p.path)).map((p) => p.path);
   if (unscheduled.length) throw new Error(`bug: phases ${unscheduled.join(', ')} are not in the schedule`);
   const timings: PhaseTiming[] = [];
+  const stop = new AbortController();
+  const failures: unknown[] = [];
+  const failed = (e: unknown) => {
+    failures.push(e);
+    stop.abort(e);
+    onLaneFailed(e);
+    return Promise.reject(e);
+  };
   for (const stage of stages) {
     const lanes = stage.filter((l) => l.length > 0);
-    const results = await Promise.allSettled(lanes.map((lane) => runPhases(ctx, lane, report, now).catch((e: unknown) => (onLaneFailed(e), Promise.reject(e)))));
+    const results = await Promise.allSettled(lanes.map((lane) => runPhases(ctx, lane, report, now, stop.signal).catch(failed)));
     for (const r of results) if (r.status === 'fulfilled') timings.push(...r.value);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    // a phase that failed only because the gate it waited on failed is not the cause
+    const consequence = (e: unknown) => e instanceof PhaseFailedError && e.inner instanceof GateFailedError;
+    if (failures.length) throw failures.find((e) => !consequence(e)) ?? failures[0];
   }
   return timings;
 }

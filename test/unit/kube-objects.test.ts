@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { parseKubeVersion } from '../../src/config/defaults.js';
 import { kubeadmConfigObjects } from '../../src/kube/objects/kubeadm-config.js';
-import { bootstrapRbacObjects, tokenSecret, parseToken, generateToken, TOKEN_PATTERN } from '../../src/kube/objects/bootstrap-token.js';
+import { bootstrapRbacObjects, tokenSecret, parseToken } from '../../src/kube/objects/bootstrap-token.js';
+import { BOOTSTRAP_TOKEN_PATTERN, generateBootstrapToken } from '../../src/config/token.js';
 import { clusterInfoKubeconfig } from '../../src/kube/objects/cluster-info.js';
 import { configMapChecksum } from '../../src/kube/objects/config-hash.js';
 import { kubeletConfigObjects } from '../../src/kube/objects/kubelet-config.js';
@@ -118,7 +119,7 @@ test('join hash: sha256 of the CA public key, equal to kubeadm\'s and to openssl
 });
 
 test('tokens: generated ones match the pattern; malformed ones are refused with the flag named', () => {
-  for (let i = 0; i < 20; i++) assert.match(generateToken(), TOKEN_PATTERN);
+  for (let i = 0; i < 20; i++) assert.match(generateBootstrapToken(), BOOTSTRAP_TOKEN_PATTERN);
   assert.deepEqual(parseToken('abcdef.0123456789abcdef'), { id: 'abcdef', secret: '0123456789abcdef' });
   assert.throws(() => parseToken('ABCDEF.0123456789abcdef'), /does not match/);
 });

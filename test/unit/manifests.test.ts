@@ -258,3 +258,14 @@ test('renderer: a rendered pod that breaks an invariant is refused before it is 
     return true;
   });
 });
+
+test('etcd of a control-plane join: --initial-cluster lists the existing members and this one, --initial-cluster-state=existing, in kubeadm sorted order', () => {
+  const one = etcdFlags(cfgAt('v1.37.2'), factsFor(parseKubeVersion('v1.37.2')!));
+  assert.ok(!flagNames(one).includes('initial-cluster-state'), 'a new cluster has no state flag');
+  const cfg = cfgAt('v1.37.2', (c) => (c.etcd.local!.joinInitialCluster = 'cp1=https://10.0.0.1:2380,node-a=https://172.31.0.2:2380'));
+  const e = etcdFlags(cfg, factsFor(cfg.kubernetesVersion));
+  assert.ok(e.includes('--initial-cluster=cp1=https://10.0.0.1:2380,node-a=https://172.31.0.2:2380'));
+  assert.ok(e.includes('--initial-cluster-state=existing'));
+  const names = flagNames(e);
+  assert.equal(names.indexOf('initial-cluster-state'), names.indexOf('initial-cluster') + 1);
+});

@@ -2,25 +2,15 @@
 // joining kubelet use it (get nodes, post CSRs, auto-approval, certificate rotation; the
 // apiserver's kubelet client binding where the version has it), as kubeadm's table.
 
-import { randomInt } from 'node:crypto';
+import { BOOTSTRAP_TOKEN_PATTERN } from '../../config/token.js';
 import type { BootstrapToken, KubeVersion } from '../../config/types.js';
 import { hasApiserverKubeletClientBinding } from '../../config/versions.js';
 import { UserError } from '../../errors.js';
 import type { KubeObject } from '../client.js';
 import { BOOTSTRAPPERS, NODES, clusterRole, clusterRoleBinding, group, user } from './rbac.js';
 
-export const TOKEN_PATTERN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-
-const randomText = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-
-/** a fresh `[a-z0-9]{6}.[a-z0-9]{16}`, as kubeadm's GenerateBootstrapToken */
-export function generateToken(): string {
-  return `${randomText(6)}.${randomText(16)}`;
-}
-
 export function parseToken(token: string): { id: string; secret: string } {
-  const m = TOKEN_PATTERN.exec(token);
+  const m = BOOTSTRAP_TOKEN_PATTERN.exec(token);
   if (!m) throw new UserError('TOKEN_INVALID', `the bootstrap token "${token}" does not match [a-z0-9]{6}.[a-z0-9]{16}`, 'give --token (or bootstrapTokens[].token) in that form, e.g. from "kubeadm token generate"');
   return { id: m[1]!, secret: m[2]! };
 }

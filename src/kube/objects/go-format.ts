@@ -20,5 +20,5 @@ export function goDuration(ms: number): string {
 
 /** YAML as sigs.k8s.io/yaml would write this value: keys sorted, no line folding */
 export function goYaml(value: unknown): string {
-  return yaml.dump(value, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' });
+  return yaml.dump(value, { sortKeys: true, noArrayIndent: true, lineWidth: -1, noRefs: true, quotingType: '"' });
 }

@@ -1,5 +1,6 @@
 // What init prints at the end: the CA public-key pin for token discovery (sha256 of the CA's
-// DER SubjectPublicKeyInfo) and kubeadm's closing text with the join commands.
+// DER SubjectPublicKeyInfo) and kubeadm's closing text with the join commands; the same
+// template, on one line, is what `token create --print-join-command` prints.
 
 import { X509Certificate, createHash } from 'node:crypto';
 import { HostError } from '../../errors.js';
@@ -13,6 +14,40 @@ export function caCertHash(caPem: string | Buffer, path = 'ca.crt'): string {
   }
   const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
   return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+}
+
+/** the pin of every certificate in a PEM bundle, in order (kubeadm pins each CA a kubeconfig holds) */
+export function caCertHashes(pem: string | Buffer, path = 'ca.crt'): string[] {
+  const blocks = String(pem).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) {
+    throw new HostError('CA_INVALID', `${path} holds no PEM certificate`, 'point the kubeconfig at the cluster CA (certificate-authority-data or certificate-authority)');
+  }
+  return blocks.map((b) => caCertHash(b, path));
+}
+
+export interface JoinCommandInput {
+  /** the command's name: kubeadm in init's text (kubeadm's join works with this cluster), mini-kubeadm for token create */
+  program: string;
+  /** HOST:PORT */
+  endpoint: string;
+  token: string;
+  caHashes: readonly string[];
+  controlPlane: boolean;
+  /** '' for none */
+  certificateKey: string;
+}
+
+/** kubeadm's joinCommandTemplate (cmd/util/join.go): a continued first line, then a tab-indented one */
+export function joinCommandTemplate(j: JoinCommandInput): string {
+  let cmd = `${j.program} join ${j.endpoint} --token ${j.token} \\\n\t${j.caHashes.map((h) => `--discovery-token-ca-cert-hash ${h} `).join('')}`;
+  if (j.controlPlane) cmd += `\\\n\t--control-plane ${j.certificateKey ? `--certificate-key ${j.certificateKey}` : ''}`;
+  return cmd;
+}
+
+/** `token create --print-join-command`: the template with every backslash-newline and tab removed; the endpoint is the server without https:// */
+export function oneLineJoinCommand(j: Omit<JoinCommandInput, 'endpoint'> & { server: string }): string {
+  const { server, ...rest } = j;
+  return joinCommandTemplate({ ...rest, endpoint: server.replaceAll('https://', '') }).replaceAll('\\\n', '').replaceAll('\t', '');
 }
 
 export interface JoinText {
@@ -31,9 +66,7 @@ export interface JoinText {
 }
 
 export function joinCommand(j: JoinText, controlPlane: boolean): string {
-  let cmd = `kubeadm join ${j.endpoint} --token ${j.token} \\\n\t--discovery-token-ca-cert-hash ${j.caHash} `;
-  if (controlPlane) cmd += `\\\n\t--control-plane ${j.certificateKey ? `--certificate-key ${j.certificateKey}` : ''}`;
-  return cmd;
+  return joinCommandTemplate({ program: 'kubeadm', endpoint: j.endpoint, token: j.token, caHashes: [j.caHash], controlPlane, certificateKey: j.certificateKey });
 }
 
 /** kubeadm's initDoneTempl, with mini-kubeadm's note on join */

@@ -25,17 +25,19 @@ async function applyAndReport(ctx: Ctx, objects: import('../../kube/client.js').
  * this node. CoreDNS pods scheduled before that fail their sandbox and wait out the kubelet's
  * 10 s back-off; applied after, they start at once.
  */
-async function awaitPodNetwork(ctx: Pick<InitContext, 'host' | 'report' | 'state' | 'wholeInit'>): Promise<boolean> {
+async function awaitPodNetwork(ctx: Pick<InitContext, 'host' | 'report' | 'state' | 'wholeInit' | 'stopping'>): Promise<boolean> {
   const plan = ctx.state.get(POD_NETWORK_STATE) as import('../../addons/cni.js').CniPlan | undefined;
   if (!ctx.wholeInit || !plan?.readyFile || ctx.host.dryRun) return false;
   const file = plan.readyFile;
   const { waitFor } = await import('../../host/wait.js');
   ctx.report.info(`holding CoreDNS back until ${plan.name} is up on this node (${file}), so its pods get an address at the first try (at most ${POD_NETWORK_GRACE_MS / 1000}s)`);
   try {
-    const ms = await waitFor({ what: `${plan.name} on this node (${file})`, probe: () => ctx.host.exists(file), timeoutMs: POD_NETWORK_GRACE_MS, intervalMs: 200 });
+    const ms = await waitFor({ what: `${plan.name} on this node (${file})`, probe: () => ctx.host.exists(file), timeoutMs: POD_NETWORK_GRACE_MS, intervalMs: 200, signal: ctx.stopping });
     ctx.report.info(`${plan.name} is up on this node after ${(ms / 1000).toFixed(1)}s`);
     return true;
   } catch {
+    // another lane failed: init is stopping, and says why
+    if (ctx.stopping?.aborted) return false;
     ctx.report.warn(`${plan.name} is not up on this node after ${POD_NETWORK_GRACE_MS / 1000}s (no ${file}); applying CoreDNS anyway: its pods start once the pod network works ("kubectl -n kube-flannel get pods" shows why it does not)`);
     return false;
   }
@@ -48,7 +50,7 @@ async function awaitPodNetwork(ctx: Pick<InitContext, 'host' | 'report' | 'state
  * 10 s away) gets a transient annotation that makes the kubelet probe it again at once
  * (src/kube/readiness-recheck.ts).
  */
-async function awaitCoreDns(ctx: Pick<InitContext, 'report' | 'kube'>, replicas: number): Promise<void> {
+async function awaitCoreDns(ctx: Pick<InitContext, 'report' | 'kube' | 'stopping'>, replicas: number): Promise<void> {
   const [{ awaitReadyPods, RECHECK_ANNOTATION }, { probeHealth }] = await Promise.all([import('../../kube/readiness-recheck.js'), import('../../kubelet/http-probe.js')]);
   ctx.report.info(`waiting for CoreDNS's ${replicas} pods to turn Ready, so the cluster's DNS answers when init ends (at most ${COREDNS_READY_GRACE_MS / 1000}s)`);
   const r = await awaitReadyPods({
@@ -57,12 +59,13 @@ async function awaitCoreDns(ctx: Pick<InitContext, 'report' | 'kube'>, replicas:
     selector: 'k8s-app=kube-dns',
     replicas,
     timeoutMs: COREDNS_READY_GRACE_MS,
+    signal: ctx.stopping,
     probe: async (url) => (await probeHealth(url, { timeoutMs: 1000, accept: (c) => c >= 200 && c < 400 })).ok,
     onRecheck: (pod) =>
       ctx.report.info(`pod kube-system/${pod} answers on its readiness endpoint but the kubelet's first probe came too early (the next is 10s away): annotated ${RECHECK_ANNOTATION} so the kubelet probes it again now (removed once Ready)`),
   });
   if (r.ready) ctx.report.info(`CoreDNS is Ready after ${(r.ms / 1000).toFixed(1)}s`);
-  else {
+  else if (!ctx.stopping?.aborted) {
     const seen = r.last.map((p) => `${p.name}: ${p.deleting ? 'terminating' : p.running ? 'Running' : 'not running'}, ${p.ready ? 'Ready' : 'not Ready'}`).join('; ');
     ctx.report.warn(`CoreDNS is not Ready after ${COREDNS_READY_GRACE_MS / 1000}s (${seen || 'no pods yet'}); the cluster works without it but names do not resolve: "kubectl -n kube-system describe pods -l k8s-app=kube-dns" shows why`);
   }

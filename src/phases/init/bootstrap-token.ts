@@ -12,12 +12,13 @@ export const bootstrapTokenPhase: Phase<InitContext> = {
   short: 'Generates bootstrap tokens used to join a node to a cluster',
   flags: ['config', 'dry-run', 'rootfs', 'kubeconfig-dir', 'skip-token-print', 'token', 'token-ttl'],
   run: async (ctx) => {
-    const { generateToken, tokenSecret, bootstrapRbacObjects } = await import('../../kube/objects/bootstrap-token.js');
+    const { tokenSecret, bootstrapRbacObjects } = await import('../../kube/objects/bootstrap-token.js');
+    const { generateBootstrapToken } = await import('../../config/token.js');
     const { clusterInfoObjects } = await import('../../kube/objects/cluster-info.js');
     const { applyAll } = await import('../../kube/apply.js');
     const { HostError } = await import('../../errors.js');
 
-    const tokens = ctx.cfg.bootstrapTokens.map((t) => ({ ...t, token: t.token || generateToken() }));
+    const tokens = ctx.cfg.bootstrapTokens.map((t) => ({ ...t, token: t.token || generateBootstrapToken() }));
     ctx.state.set(TOKENS_STATE, tokens.map((t) => t.token));
     if (ctx.flags['skip-token-print'] !== true && tokens.length) ctx.report.info(`Using token${tokens.length > 1 ? 's' : ''}: ${tokens.map((t) => t.token).join(', ')}`);
 

@@ -14,7 +14,8 @@ export const uploadCertsPhase: Phase<InitContext> = {
   skipReason: (ctx) => (ctx.flags['upload-certs'] === true ? undefined : 'the certificates are uploaded only with --upload-certs'),
   run: async (ctx) => {
     const m = await import('../../kube/objects/kubeadm-certs.js');
-    const { generateToken, tokenSecret } = await import('../../kube/objects/bootstrap-token.js');
+    const { tokenSecret } = await import('../../kube/objects/bootstrap-token.js');
+    const { generateBootstrapToken } = await import('../../config/token.js');
     const { applyAll, describeApplied } = await import('../../kube/apply.js');
 
     const flagKey = ctx.flags['certificate-key'];
@@ -24,7 +25,7 @@ export const uploadCertsPhase: Phase<InitContext> = {
 
     const client = await ctx.kube();
     // the Secret is owned by a short-lived token, so the garbage collector removes both after 2h
-    const token = tokenSecret({ token: generateToken(), description: m.CERT_TOKEN_DESCRIPTION, ttlMs: m.CERT_TOKEN_TTL_MS, usages: [], groups: [] }, new Date());
+    const token = tokenSecret({ token: generateBootstrapToken(), description: m.CERT_TOKEN_DESCRIPTION, ttlMs: m.CERT_TOKEN_TTL_MS, usages: [], groups: [] }, new Date());
     const owner = await client.apply(token);
     ctx.report.result('object', describeApplied(token, owner).message);
 

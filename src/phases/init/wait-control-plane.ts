@@ -47,6 +47,11 @@ async function awaitControlPlane(ctx: Ctx, w: Waits, targets: Awaited<ReturnType
   };
   try {
     await w.waitForControlPlane({ ...deps, onHealthy }, targets, await w.adminClientTls(host, paths));
+  } catch (e) {
+    // the accounts' early tries go on until the gate settles: fail it before waiting for them
+    // (awaited first, they waited for a gate only this catch could fail: init hung for good)
+    ctx.gates?.apiServer.fail(e);
+    throw e;
   } finally {
     await accounts;
   }
