@@ -28,6 +28,12 @@ export const preflightPhase: Phase<JoinContext> = {
     ctx.report.info('[preflight] Running pre-flight checks');
     const c = await ctx.cluster();
     const bt = ctx.join.discovery.bootstrapToken;
+    const cp = ctx.join.controlPlane ? await import('../../preflight/join-control-plane.js') : undefined;
+    if (cp) {
+      await cp.checkCanHostControlPlane(c.cfg, ctx.host);
+      ctx.report.info('[preflight] Running pre-flight checks before initializing the new control plane instance');
+    }
+    const nodeChecks = joinChecks(c.cfg, { kubeconfigDir: ctx.paths.kubeconfigDir, caCertPath: ctx.join.caCertPath, endpointHost: bt?.apiServerEndpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), env: ctx.env });
     const outcome = await runInitPreflight({
       host: ctx.host,
       cfg: c.cfg,
@@ -35,7 +41,8 @@ export const preflightPhase: Phase<JoinContext> = {
       machine,
       ignored,
       fix: ctx.flags.fix === true,
-      checks: joinChecks(c.cfg, { kubeconfigDir: ctx.paths.kubeconfigDir, caCertPath: ctx.join.caCertPath, endpointHost: bt?.apiServerEndpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), env: ctx.env }),
+      // a control plane may hold ca.crt already (copied by hand): that check is a worker's (§3.3)
+      checks: cp ? [...nodeChecks.filter((ch) => ch.name !== `FileAvailable-${ctx.join.caCertPath.replace(/\//g, '-')}`), ...cp.controlPlaneJoinChecks(c.cfg)] : nodeChecks,
     });
     for (const f of outcome.fixed) ctx.report.result('note', `--fix: ${f}`);
     for (const r of outcome.results.filter((x) => x.severity === 'warning')) {
