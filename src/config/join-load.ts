@@ -319,5 +319,14 @@ export function validateControlPlane(cp: NonNullable<JoinConfig['controlPlane']>
   const out: Problem[] = [];
   if (cp.localAPIEndpoint.advertiseAddress && !parseIp(cp.localAPIEndpoint.advertiseAddress)) out.push({ code: 'INVALID_FIELD', message: `controlPlane.localAPIEndpoint.advertiseAddress: Invalid value: "${cp.localAPIEndpoint.advertiseAddress}": ip address is not valid`, hint: 'give an IP address of this node' });
   if (!(Number.isInteger(cp.localAPIEndpoint.bindPort) && cp.localAPIEndpoint.bindPort >= 1 && cp.localAPIEndpoint.bindPort <= 65535)) out.push({ code: 'INVALID_FIELD', message: `controlPlane.localAPIEndpoint.bindPort: Invalid value: ${cp.localAPIEndpoint.bindPort}: port number is not valid`, hint: 'use 1-65535 (default 6443)' });
+  const key = cp.certificateKey;
+  if (key) {
+    // kubeadm: hex.DecodeString's error, then the AES key size
+    const badAt = key.search(/[^0-9a-fA-F]/);
+    const keyHint = 'give the 64 hex digits "init --upload-certs" (or "init phase upload-certs --upload-certs") printed';
+    if (badAt >= 0) out.push({ code: 'CERTIFICATE_KEY_INVALID', message: `controlPlane.certificateKey: Invalid value: "${key}": certificate key decoding error: encoding/hex: invalid byte: U+${key.charCodeAt(badAt).toString(16).toUpperCase().padStart(4, '0')} '${key[badAt]}'`, hint: keyHint });
+    else if (key.length % 2 === 1) out.push({ code: 'CERTIFICATE_KEY_INVALID', message: `controlPlane.certificateKey: Invalid value: "${key}": certificate key decoding error: encoding/hex: odd length hex string`, hint: keyHint });
+    else if (key.length !== 64) out.push({ code: 'CERTIFICATE_KEY_INVALID', message: `controlPlane.certificateKey: Invalid value: "${key}": invalid certificate key size ${key.length / 2}, the key must be an AES key of size 32`, hint: keyHint });
+  }
   return out;
 }
