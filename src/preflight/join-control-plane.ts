@@ -56,3 +56,26 @@ export function controlPlaneJoinChecks(cfg: InitConfig): PreflightCheck[] {
   const byName = new Map(initChecks(cfg).map((c) => [c.name, c]));
   return wanted.flatMap((n) => byName.get(n) ?? []);
 }
+
+/**
+ * Did an earlier run of this control-plane join (interrupted, or stopped by a stale etcd member)
+ * leave its files on this node, for this same cluster? Its CA is the cluster's (as discovery
+ * found it) and it made this node's API server certificate. Then join carries on, as init does
+ * after an interruption, instead of refusing until a reset.
+ */
+export async function earlierJoinOfThisCluster(host: Pick<Host, 'readText' | 'exists'>, cfg: Pick<InitConfig, 'certificatesDir'>, clusterCaPem: string): Promise<boolean> {
+  const ca = await host.readText(`${cfg.certificatesDir}/ca.crt`);
+  if (ca === undefined || ca.trim() !== clusterCaPem.trim()) return false;
+  return host.exists(`${cfg.certificatesDir}/apiserver.crt`);
+}
+
+/** the checks an earlier join's leftovers fail (its files, the ports its components hold, the etcd data), as notes */
+const LEFTOVER = /^(FileAvailable-|Port-|DirAvailable-)/;
+
+export function carryOnFromEarlierJoin(checks: PreflightCheck[]): PreflightCheck[] {
+  return checks.map((c) =>
+    LEFTOVER.test(c.name)
+      ? { ...c, run: async (e) => (await c.run(e)).map((f) => (f.severity === 'error' ? { severity: 'note' as const, message: `${f.message}: left by an earlier run of this join to the same cluster, carried on` } : f)) }
+      : c,
+  );
+}

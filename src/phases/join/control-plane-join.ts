@@ -21,6 +21,10 @@ const etcd: Run = async (ctx) => {
 };
 
 const updateStatus: Run = async (ctx) => {
+  const c = await ctx.cluster();
+  const { joinFacts } = await import('../../config/versions.js');
+  // the phase exists ≤1.30 only (kept hidden in the CLI tree so its name resolves)
+  if (!joinFacts(c.cfg.kubernetesVersion.minor).phases.some((p) => p.path === 'control-plane-join/update-status')) return;
   ctx.report.info("The 'update-status' phase is deprecated and will be removed in a future release. Currently it performs no operation");
 };
 

@@ -25,7 +25,9 @@ export const kubeletStartPhase: Phase<JoinContext> = {
     const { host, paths, report } = ctx;
     const name = kubeletNodeName(c.cfg);
     // before anything is written, so a refused join leaves the node as it was
-    if (await readyNodeNamed(c.client, name)) {
+    // (a control plane's earlier run of this join may have registered it: that Node is this node's)
+    const again = ctx.join.controlPlane && (await host.exists(paths.kubeconfig('kubelet'))) && (await (await import('../../preflight/join-control-plane.js')).earlierJoinOfThisCluster(host, c.cfg, c.discovered.caPem));
+    if (!again && (await readyNodeNamed(c.client, name))) {
       throw new UserError(
         'JOIN_NODE_EXISTS',
         `a Node with name "${name}" and status "Ready" already exists in the cluster. You must delete the existing Node or change the name of this new joining Node`,
