@@ -64,7 +64,11 @@ export async function runJoin(io: Io, target: string | undefined, flags: FlagVal
       await runPhases(ctx, selected, report);
     } catch (e) {
       if (e instanceof PhaseFailedError && !host.dryRun && stillWritten(host.actions).length > 0) {
-        report.warn(`join stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run "mini-kubeadm reset" before joining again.`);
+        report.warn(
+          join.controlPlane
+            ? `join stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run the same join again (it carries on with them), or "mini-kubeadm reset" to start over.`
+            : `join stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run "mini-kubeadm reset" before joining again.`,
+        );
       }
       throw e;
     } finally {

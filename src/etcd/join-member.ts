@@ -18,7 +18,8 @@ export interface JoinMemberInput {
   learner: boolean;
   say: (m: string) => void;
   dryRun: boolean;
-  removeTimeoutMs?: number;
+  /** how long etcd's "unhealthy cluster" answer to a remove or an add is tried again (timeouts.etcdAPICall) */
+  etcdCallTimeoutMs?: number;
 }
 
 const describe = (m: EtcdMember) => `${memberHex(m.id)} (name ${m.name ? `"${m.name}"` : '<not started>'}, peer ${m.peerURLs.join(',')}${m.isLearner ? ', learner' : ''})`;
@@ -63,7 +64,7 @@ export async function joinEtcdMember(i: JoinMemberInput): Promise<{ members: Etc
       i.say(`[etcd] would remove the stale member ${describe(m)} (--replace-stale-member)`);
       continue;
     }
-    await removeMemberId(i.etcd, m.id, i.removeTimeoutMs);
+    await removeMemberId(i.etcd, m.id, i.etcdCallTimeoutMs);
     removed.push(m);
     i.say(`[etcd] removed the stale member ${describe(m)} (--replace-stale-member); ${others} member${others === 1 ? '' : 's'} remain`);
   }
@@ -71,6 +72,6 @@ export async function joinEtcdMember(i: JoinMemberInput): Promise<{ members: Etc
     i.say(`[etcd] would announce a new etcd member at ${i.self.peerURL}${i.learner ? ' as a learner' : ''}`);
     return { members: await i.etcd.members(), added: false, removed };
   }
-  const r = await announceMember(i.etcd, i.self.peerURL, i.learner);
+  const r = await announceMember(i.etcd, i.self.peerURL, i.learner, i.etcdCallTimeoutMs);
   return { ...r, removed };
 }

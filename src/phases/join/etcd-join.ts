@@ -40,7 +40,7 @@ export async function joinStackedEtcd(ctx: JoinContext, c: JoinCluster): Promise
     learner,
     say: (s) => report.info(s),
     dryRun: host.dryRun,
-    removeTimeoutMs: c.cfg.timeouts.etcdAPICallMs,
+    etcdCallTimeoutMs: c.cfg.timeouts.etcdAPICallMs,
   });
   report.info('[etcd] Announced new etcd member joining to the existing etcd cluster');
   const members = joined.members.some((x) => x.peerURLs.includes(self.peerURL)) ? joined.members : [...joined.members, { id: '0', name: self.name, peerURLs: [self.peerURL], clientURLs: [], isLearner: learner }];
