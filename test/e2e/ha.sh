@@ -93,7 +93,7 @@ ETCDCTL='id=$(crictl ps --name etcd -q | head -1); exec crictl exec $id etcdctl 
 etcdctl_on() { local n=$1; shift; on "$n" sh -c "$ETCDCTL $*"; }
 members() { etcdctl_on "$A" member list -w "${1:-simple}"; }
 # exactly these node names as voting, started members
-voters_are() { local want got; want=$(printf '%s\n' "$@" | sort | tr '\n' ' '); got=$(members | awk -F', ' '$2=="started" && $5=="false" {print $3}' | sort | tr '\n' ' '); [[ $(members | wc -l) == $# && $got == "$want" ]]; }
+voters_are() { local want got; want=$(printf '%s\n' "$@" | sort | tr '\n' ' '); got=$(members | awk -F', ' '$2=="started" && $6=="false" {print $3}' | sort | tr '\n' ' '); [[ $(members | wc -l) == $# && $got == "$want" ]]; }
 healthy_on() { local eps="" n; for n in "$@"; do eps+="${eps:+,}https://${IP[$n]}:2379"; done; etcdctl_on "$A" --endpoints "$eps" endpoint health >/dev/null 2>&1; }
 api_ready_at() { kc -s "https://$1" get --raw /readyz 2>/dev/null | grep -qx ok; }
 node_is() { [[ $(kc get node "$1" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == "$2" ]]; }
