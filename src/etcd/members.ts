@@ -111,6 +111,13 @@ export async function removeMemberId(etcd: EtcdClient, id: string, timeoutMs = 6
       return true;
     } catch (e) {
       if (e instanceof EtcdApiError && /member not found/i.test(e.etcdMessage)) return false;
+      // the member that answered was the one removed (reset asks this node's own etcd first):
+      // it stops at once and says "server stopped" for the removal it made; the others tell
+      if (e instanceof EtcdApiError && /server stopped/i.test(e.etcdMessage)) {
+        const others = etcd.endpoints.filter((ep) => ep !== e.endpoint);
+        const still = others.length ? await etcd.at(others).members().catch(() => undefined) : undefined;
+        if (still && !still.some((m) => m.id === id)) return true;
+      }
       if (!(e instanceof EtcdApiError && /unhealthy cluster/i.test(e.etcdMessage)) || Date.now() >= end) throw e;
     }
     await new Promise((r) => setTimeout(r, everyMs));

@@ -2,7 +2,7 @@
 // after it was interrupted reuses the learner it announced; a member a dead node of the same
 // name left is named plainly and kept without --replace-stale-member, removed with it (the
 // healthy members untouched, the cluster keeping quorum with one member dead); a member of the
-// same name that answers is never removed.
+// same name that answers is never removed; a member that removes itself (reset) reports success.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { certs, freePort, startEtcd, until } from '../helpers/etcd-procs.js';
 import { EtcdClient, memberHex } from '../../src/etcd/client.js';
-import { initialCluster, promoteWhenStarted, quorum } from '../../src/etcd/members.js';
+import { initialCluster, promoteWhenStarted, quorum, removeMemberId } from '../../src/etcd/members.js';
 import { joinEtcdMember, type JoinMemberInput } from '../../src/etcd/join-member.js';
 
 test('a control-plane join\'s etcd member: rerun, stale member of the same name, live member of the same name (three real etcds)', { timeout: 180_000 }, async (t) => {
@@ -79,4 +79,10 @@ test('a control-plane join\'s etcd member: rerun, stale member of the same name,
   });
   assert.ok((await etcd.members()).some((m) => m.name === 'b'), 'b is still a member');
   assert.equal((await quorum(etcd)).healthy, true);
+
+  // reset on b: its own etcd asked first (as reset does) removes itself; it stops at once and may
+  // answer "server stopped" for the removal it made: the others say it is gone, so it is a success
+  const bId = (await etcd.members()).find((m) => m.name === 'b')!.id;
+  assert.equal(await removeMemberId(etcd.at([`https://127.0.0.1:${cb}`, `https://127.0.0.1:${ca}`]), bId, 30_000), true);
+  assert.deepEqual((await etcd.members()).filter((m) => !m.isLearner).map((m) => m.name), ['a']);
 });
