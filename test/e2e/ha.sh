@@ -86,7 +86,7 @@ haproxy_start() {
   sleep 1
   kill -0 "$HAPROXY_PID" 2>/dev/null || fail "haproxy starts in the lab network namespace ($(tail -n 5 "$RUN/haproxy.log"))"
 }
-haproxy_stop() { [[ -n ${HAPROXY_PID:-} ]] && kill "$HAPROXY_PID" 2>/dev/null && wait "$HAPROXY_PID" 2>/dev/null; HAPROXY_PID=; return 0; }
+haproxy_stop() { if [[ -n ${HAPROXY_PID:-} ]]; then kill "$HAPROXY_PID" 2>/dev/null; wait "$HAPROXY_PID" 2>/dev/null || true; fi; HAPROXY_PID=; }
 
 # ---- etcd, asked with etcdctl inside a node's etcd container ---------------------------------
 ETCDCTL='id=$(crictl ps --name etcd -q | head -1); exec crictl exec $id etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key'
@@ -102,6 +102,7 @@ node_not_ready() { ! node_is "$1" True; }
 cleanup() {
   local rc=$? n
   set +e
+  trap - ERR
   STAGE=cleanup
   if [[ ${E2E_KEEP_NODE:-0} == 1 ]]; then
     echo "nodes kept running (E2E_KEEP_NODE=1): kill $HAPROXY_PID (haproxy); for n in ${NODES[*]}; do LAB_NODE=\$n bash test/e2e/node.sh down; done"
