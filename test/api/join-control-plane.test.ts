@@ -150,6 +150,21 @@ test('join --control-plane: download-certs, certs and kubeconfig against a real 
     assert.equal(kubectl(kc('admin.conf'), 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'), 'kubernetes-admin');
   });
 
+  await t.test('--dry-run of the whole control-plane join: every phase, nothing written, kubeadm\'s closing text', async (t2) => {
+    const root = joinNode(t2);
+    const before = snapshotTree(root);
+    const r = await runCli([...joinArgs(api, root, KEY), '--ignore-preflight-errors', 'all', '--dry-run'], { cwd: '/' });
+    assert.equal(r.code, 0, r.stderr);
+    const out = r.stdout + r.stderr;
+    assert.match(out, /would write \/etc\/kubernetes\/pki\/ca\.key \(mode 0600/);
+    assert.match(out, /would write \/etc\/kubernetes\/pki\/sa\.pub \(mode 0644/);
+    assert.match(out, /would write \/etc\/kubernetes\/manifests\/kube-apiserver\.yaml/);
+    assert.match(out, /server https:\/\/127\.0\.0\.2:6443, token user tls-bootstrap-token-user/, 'LocalMode: the kubelet bootstraps against this node\'s API server');
+    assert.match(out, /would announce a new etcd member at https:\/\/127\.0\.0\.2:2380/);
+    assert.ok(r.stdout.includes('This node has joined the cluster and a new control plane instance was created:'), r.stdout);
+    assert.equal(snapshotTree(root), before, 'a dry run changes nothing');
+  });
+
   await t.test('a Secret that is gone (expired): kubeadm\'s text, nothing written', async (t2) => {
     kubectl(api.adminKubeconfig, 'delete', 'secret', 'kubeadm-certs', '-n', 'kube-system');
     await fails(t2, api, KEY, ['phase', 'control-plane-prepare', 'download-certs'], [/Secret "kubeadm-certs" was not found in the "kube-system" Namespace\. This Secret might have expired/], /mini-kubeadm init phase upload-certs --upload-certs/);

@@ -18,8 +18,9 @@ export async function adminClient(ctx: Ctx, c: JoinCluster): Promise<KubeClient 
   return client;
 }
 
-/** the etcd cluster's client (kubeadm's NewFromCluster); undefined in a dry run without admin.conf */
+/** the etcd cluster's client (kubeadm's NewFromCluster); undefined in a dry run (its certificates and admin.conf are only recorded) */
 export async function etcdOf(ctx: Ctx, c: JoinCluster, extra?: string[]): Promise<EtcdClient | undefined> {
+  if (ctx.host.dryRun) return undefined;
   const client = await adminClient(ctx, c);
   if (!client) return undefined;
   const { etcdClientFromCluster } = await import('../../etcd/from-cluster.js');

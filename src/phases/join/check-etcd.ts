@@ -19,7 +19,7 @@ export const checkEtcdPhase: Phase<JoinContext> = {
     ctx.report.info('[check-etcd] Checking that the etcd cluster is healthy');
     const [{ etcdOf }, { quorum }] = await Promise.all([import('./admin.js'), import('../../etcd/members.js')]);
     const etcd = await etcdOf(ctx, c);
-    if (!etcd) return ctx.report.info('[check-etcd] would check the etcd cluster through admin.conf (not written in a dry run)');
+    if (!etcd) return ctx.report.info('[check-etcd] would check the etcd cluster through admin.conf (a dry run does not reach etcd)');
     const q = await quorum(etcd);
     if (!q.healthy) {
       throw new HostError(

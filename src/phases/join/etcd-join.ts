@@ -30,7 +30,7 @@ export async function joinStackedEtcd(ctx: JoinContext, c: JoinCluster): Promise
     report.result('file', `etcd data directory ${local.dataDir} (0700)`);
   }
   const etcd = await etcdOf(ctx, c);
-  if (!etcd) return report.info(`[etcd] would announce a new etcd member at ${self.peerURL} and write ${ctx.paths.manifest('etcd')} (admin.conf is not written in a dry run)`);
+  if (!etcd) return report.info(`[etcd] would announce a new etcd member at ${self.peerURL} and write ${ctx.paths.manifest('etcd')} (a dry run does not reach etcd)`);
   const learner = versions.etcdJoinsAsLearner(c.cfg.kubernetesVersion, c.cfg.featureGates);
   const joined = await joinEtcdMember({
     etcd,
