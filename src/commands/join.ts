@@ -20,6 +20,23 @@ export const WORKER_DONE_TEXT =
   '* The Kubelet was informed of the new secure connection details.\n\n' +
   "Run 'kubectl get nodes' on the control-plane to see this node join the cluster.\n\n";
 
+/** kubeadm's joinControPlaneDoneTemp (§6); with external etcd the etcd line is an empty line */
+export function controlPlaneDoneText(stackedEtcd: boolean): string {
+  return (
+    '\nThis node has joined the cluster and a new control plane instance was created:\n\n' +
+    '* Certificate signing request was sent to apiserver and approval was received.\n' +
+    '* The Kubelet was informed of the new secure connection details.\n' +
+    '* Control plane label and taint were applied to the new node.\n' +
+    '* The Kubernetes control plane instances scaled up.\n' +
+    (stackedEtcd ? '* A new etcd member was added to the local/stacked etcd cluster.\n' : '\n') +
+    '\nTo start administering your cluster from this node, you need to run the following as a regular user:\n\n' +
+    '\tmkdir -p $HOME/.kube\n' +
+    '\tsudo cp -i /etc/kubernetes/admin.conf $HOME/.kube/config\n' +
+    '\tsudo chown $(id -u):$(id -g) $HOME/.kube/config\n\n' +
+    "Run 'kubectl get nodes' to see this node join the cluster.\n\n"
+  );
+}
+
 export async function runJoin(io: Io, target: string | undefined, flags: FlagValues): Promise<void> {
   const report = await reporterFor(io, flags);
   try {
@@ -47,13 +64,17 @@ export async function runJoin(io: Io, target: string | undefined, flags: FlagVal
       await runPhases(ctx, selected, report);
     } catch (e) {
       if (e instanceof PhaseFailedError && !host.dryRun && stillWritten(host.actions).length > 0) {
-        report.warn(`join stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run "mini-kubeadm reset" before joining again.`);
+        report.warn(
+          join.controlPlane
+            ? `join stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run the same join again (it carries on with them), or "mini-kubeadm reset" to start over.`
+            : `join stopped at phase ${e.phasePath}; files it already wrote stay in place. Fix the cause and run "mini-kubeadm reset" before joining again.`,
+        );
       }
       throw e;
     } finally {
       if (host.dryRun) printDryRunActions(report, host.actions);
     }
-    if (target === undefined) report.print(WORKER_DONE_TEXT);
+    if (target === undefined) report.print(join.controlPlane ? controlPlaneDoneText(!!(await ctx.cluster()).cfg.etcd.local) : WORKER_DONE_TEXT);
   } finally {
     report.close();
   }

@@ -50,7 +50,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'discovery-token-unsafe-skip-ca-verification', description: 'For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning.', withConfig: false },
   { name: 'discovery-file', value: '<file|url>', description: 'For file-based discovery, a file or URL from which to load cluster information.', withConfig: false },
   { name: 'tls-bootstrap-token', value: '<token>', description: 'Specify the token used to temporarily authenticate with the Kubernetes Control Plane while joining the node.', withConfig: false },
-  { name: 'control-plane', description: 'Create a new control plane instance on this node (not supported by mini-kubeadm yet).', withConfig: false },
+  { name: 'control-plane', description: 'Create a new control plane instance on this node', withConfig: false },
   { name: 'kubeconfig', value: '<file>', description: 'The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file.', defaultText: '/etc/kubernetes/admin.conf', withConfig: true },
   { name: 'ttl', value: '<duration>', description: 'The duration before the token is automatically deleted (e.g. 1s, 2m, 3h). If set to \'0\', the token will never expire', defaultText: '24h0m0s', withConfig: false },
   { name: 'usages', value: '<usages>', description: 'Describes the ways in which this token can be used. You can pass --usages multiple times or provide a comma separated list of options. Valid options: [signing,authentication]', defaultText: '[signing,authentication]', withConfig: false, repeatable: true },
@@ -58,6 +58,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'description', value: '<text>', description: 'A human friendly description of how this token is used.', withConfig: false },
   { name: 'print-join-command', description: 'Instead of printing only the token, print the full \'mini-kubeadm join\' flag needed to join the cluster using the token.', withConfig: true },
   { name: 'cni', value: '<flannel|none|file>', description: 'The pod network add-on to install: flannel (default), none, or the path of a manifest to apply.', defaultText: 'flannel', withConfig: true, own: true },
+  { name: 'replace-stale-member', description: 'join --control-plane: remove an etcd member left by an earlier node of the same name that died without "reset" (it must not answer) before this node joins etcd; healthy members are never touched.', withConfig: true, own: true },
   { name: 'fix', description: 'Let preflight apply the safe host fixes itself (kernel modules, sysctls, swapoff, containerd settings) and print what it changed.', withConfig: true, own: true },
 ];
 

@@ -217,13 +217,6 @@ export async function loadJoinConfig(input: JoinLoadInput): Promise<JoinLoadResu
   const ignoreFlag = list(str('ignore-preflight-errors') ?? '');
   j.nodeRegistration.ignorePreflightErrors = [...new Set([...j.nodeRegistration.ignorePreflightErrors, ...ignoreFlag].map((s) => s.toLowerCase()))].sort();
 
-  if (j.controlPlane) {
-    throw new UserError(
-      'JOIN_CONTROL_PLANE_UNSUPPORTED',
-      `joining a control-plane node (${configFlag ? `controlPlane in ${configFlag}` : '--control-plane'}) is not supported by mini-kubeadm yet`,
-      'join this node as a worker (leave out --control-plane, --certificate-key and controlPlane in the JoinConfiguration), or use kubeadm join for a control-plane node',
-    );
-  }
 
   // --- defaults (kubeadm's SetDefaults_JoinConfiguration and the dynamic ones) ---
   if (j.discovery.file?.kubeConfigPath.startsWith('file://')) j.discovery.file.kubeConfigPath = j.discovery.file.kubeConfigPath.slice('file://'.length);
@@ -242,7 +235,15 @@ export async function loadJoinConfig(input: JoinLoadInput): Promise<JoinLoadResu
     warnings.push(`nodeRegistration.criSocket: CRI endpoints without a URL scheme are deprecated; using unix://${nr.criSocket}`);
     nr.criSocket = `unix://${nr.criSocket}`;
   }
+  if (j.controlPlane && !j.controlPlane.localAPIEndpoint.advertiseAddress) {
+    // kubeadm: the IP of the interface with the default route, as init
+    const { detectAdvertiseAddress } = await import('./detect.js');
+    const d = await detectAdvertiseAddress(host);
+    if (d.ok) j.controlPlane.localAPIEndpoint.advertiseAddress = d.value;
+    else problems.push({ code: 'ADVERTISE_ADDRESS', message: `cannot choose an advertise address for this control plane: ${d.why}`, hint: 'give one with --apiserver-advertise-address (or controlPlane.localAPIEndpoint.advertiseAddress)' });
+  }
   problems.push(...(await validateJoinConfig(j, host)));
+  if (j.controlPlane) problems.push(...validateControlPlane(j.controlPlane));
   if (problems.length) throw problemsError(problems);
   return { join: j, warnings };
 }
@@ -316,10 +317,19 @@ export async function validateJoinConfig(j: JoinConfig, host: Pick<Host, 'exists
   return out;
 }
 
-/** exported for the control-plane join that comes next: kubeadm's checks of controlPlane (§5) */
+/** kubeadm's checks of controlPlane (§5) */
 export function validateControlPlane(cp: NonNullable<JoinConfig['controlPlane']>): Problem[] {
   const out: Problem[] = [];
   if (cp.localAPIEndpoint.advertiseAddress && !parseIp(cp.localAPIEndpoint.advertiseAddress)) out.push({ code: 'INVALID_FIELD', message: `controlPlane.localAPIEndpoint.advertiseAddress: Invalid value: "${cp.localAPIEndpoint.advertiseAddress}": ip address is not valid`, hint: 'give an IP address of this node' });
-  if (!(cp.localAPIEndpoint.bindPort >= 1 && cp.localAPIEndpoint.bindPort <= 65535)) out.push({ code: 'INVALID_FIELD', message: `controlPlane.localAPIEndpoint.bindPort: Invalid value: ${cp.localAPIEndpoint.bindPort}: port number is not valid`, hint: 'use 1-65535 (default 6443)' });
+  if (!(Number.isInteger(cp.localAPIEndpoint.bindPort) && cp.localAPIEndpoint.bindPort >= 1 && cp.localAPIEndpoint.bindPort <= 65535)) out.push({ code: 'INVALID_FIELD', message: `controlPlane.localAPIEndpoint.bindPort: Invalid value: ${cp.localAPIEndpoint.bindPort}: port number is not valid`, hint: 'use 1-65535 (default 6443)' });
+  const key = cp.certificateKey;
+  if (key) {
+    // kubeadm: hex.DecodeString's error, then the AES key size
+    const badAt = key.search(/[^0-9a-fA-F]/);
+    const keyHint = 'give the 64 hex digits "init --upload-certs" (or "init phase upload-certs --upload-certs") printed';
+    if (badAt >= 0) out.push({ code: 'CERTIFICATE_KEY_INVALID', message: `controlPlane.certificateKey: Invalid value: "${key}": certificate key decoding error: encoding/hex: invalid byte: U+${key.charCodeAt(badAt).toString(16).toUpperCase().padStart(4, '0')} '${key[badAt]}'`, hint: keyHint });
+    else if (key.length % 2 === 1) out.push({ code: 'CERTIFICATE_KEY_INVALID', message: `controlPlane.certificateKey: Invalid value: "${key}": certificate key decoding error: encoding/hex: odd length hex string`, hint: keyHint });
+    else if (key.length !== 64) out.push({ code: 'CERTIFICATE_KEY_INVALID', message: `controlPlane.certificateKey: Invalid value: "${key}": invalid certificate key size ${key.length / 2}, the key must be an AES key of size 32`, hint: keyHint });
+  }
   return out;
 }

@@ -592,4 +592,23 @@ export function joinFacts(minor: number): JoinRow {
 export function joinWaitsInOwnPhase(v: VersionRef, featureGates: Record<string, boolean>): boolean {
   return kubeletConfUsesLocalEndpoint(v, featureGates);
 }
+
+/**
+ * Does a control-plane join add its etcd member as a learner (then promote it)? Feature gate
+ * EtcdLearnerMode: beta and on 1.29-1.31, GA-locked 1.32, gone (always a learner) 1.33+ (§4.4).
+ */
+export function etcdJoinsAsLearner(v: VersionRef, featureGates: Record<string, boolean>): boolean {
+  return v.minor >= 32 || featureGates.EtcdLearnerMode !== false;
+}
+
+/**
+ * Does join's wait-control-plane wait (§4.5, §7)? No phase 1.29; feature gate
+ * WaitForAllControlPlaneComponents: alpha (off) 1.30-1.32, beta (on) 1.33, GA 1.34+ (not read).
+ */
+export function joinWaitsForControlPlane(v: VersionRef, featureGates: Record<string, boolean>): boolean {
+  if (v.minor <= 29) return false;
+  if (v.minor <= 32) return featureGates.WaitForAllControlPlaneComponents === true;
+  if (v.minor === 33) return featureGates.WaitForAllControlPlaneComponents !== false;
+  return true;
+}
 // --------------------------------- end of the join block ------------------------------------

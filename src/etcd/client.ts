@@ -89,6 +89,11 @@ export class EtcdClient {
     private readonly timeoutMs = 2000,
   ) {}
 
+  /** the same TLS identity at other endpoints (e.g. to ask one member whether it answers) */
+  at(endpoints: string[]): EtcdClient {
+    return new EtcdClient(endpoints, this.tls, this.timeoutMs);
+  }
+
   /** the first endpoint's answer; an etcd error is final, a missing answer tries the next endpoint */
   private async call(path: string, body: unknown): Promise<Record<string, unknown>> {
     const failures: string[] = [];

@@ -33,14 +33,20 @@ const ALREADY_ADDED = /peer ?urls? already exists|member id already exist/i;
  * already there (a join run again after it was interrupted: kubeadm's re-list); etcd's "Peer URLs
  * already exists" (another join raced this one) also re-lists. Returns the members to start with.
  */
-export async function announceMember(etcd: EtcdClient, peerURL: string, learner = true): Promise<{ members: EtcdMember[]; added: boolean }> {
+export async function announceMember(etcd: EtcdClient, peerURL: string, learner = true, timeoutMs = 60_000, everyMs = 500): Promise<{ members: EtcdMember[]; added: boolean }> {
   const before = await etcd.members();
   if (before.some((m) => m.peerURLs.includes(peerURL))) return { members: before, added: false };
-  try {
-    return { members: (await etcd.add(peerURL, learner)).members, added: true };
-  } catch (e) {
-    if (e instanceof EtcdApiError && ALREADY_ADDED.test(e.etcdMessage)) return { members: await etcd.members(), added: false };
-    throw e;
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return { members: (await etcd.add(peerURL, learner)).members, added: true };
+    } catch (e) {
+      if (e instanceof EtcdApiError && ALREADY_ADDED.test(e.etcdMessage)) return { members: await etcd.members(), added: false };
+      // etcd's strict reconfiguration check refuses an add until every member has been connected
+      // for a few seconds (just after another member joined or was promoted): tried again, as kubeadm retries
+      if (!(e instanceof EtcdApiError && /unhealthy cluster/i.test(e.etcdMessage)) || Date.now() >= end) throw e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -105,6 +111,13 @@ export async function removeMemberId(etcd: EtcdClient, id: string, timeoutMs = 6
       return true;
     } catch (e) {
       if (e instanceof EtcdApiError && /member not found/i.test(e.etcdMessage)) return false;
+      // the member that answered was the one removed (reset asks this node's own etcd first):
+      // it stops at once and says "server stopped" for the removal it made; the others tell
+      if (e instanceof EtcdApiError && /server stopped/i.test(e.etcdMessage)) {
+        const others = etcd.endpoints.filter((ep) => ep !== e.endpoint);
+        const still = others.length ? await etcd.at(others).members().catch(() => undefined) : undefined;
+        if (still && !still.some((m) => m.id === id)) return true;
+      }
       if (!(e instanceof EtcdApiError && /unhealthy cluster/i.test(e.etcdMessage)) || Date.now() >= end) throw e;
     }
     await new Promise((r) => setTimeout(r, everyMs));

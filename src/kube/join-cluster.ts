@@ -75,8 +75,13 @@ export async function nodeConfig(clusterText: string, kubeletText: string, join:
   if (!version) throw new HostError('JOIN_BAD_CLUSTER_CONFIG', `${where} names no Kubernetes version (kubernetesVersion: ${JSON.stringify(versionText)})`, 'upload the ClusterConfiguration again from the control plane');
   cfg.kubernetesVersion = version;
   cfg.nodeRegistration = { ...join.nodeRegistration };
-  // a worker registers with no taint unless it asks for some (kubeadm: nil taints stay nil)
-  if (cfg.nodeRegistration.taints === null) cfg.nodeRegistration.taints = [];
+  // a worker registers with no taint unless it asks for some (kubeadm: nil taints stay nil); a
+  // control plane keeps null, i.e. kubeadm's default control-plane taint at mark-control-plane
+  if (cfg.nodeRegistration.taints === null && !join.controlPlane) cfg.nodeRegistration.taints = [];
+  if (join.controlPlane) {
+    cfg.localAPIEndpoint = { ...join.controlPlane.localAPIEndpoint };
+    cfg.certificateKey = join.controlPlane.certificateKey;
+  }
   cfg.timeouts = { ...join.timeouts };
   const kubelet = yaml.load(kubeletText) as Record<string, unknown> | null;
   if (!kubelet || typeof kubelet !== 'object') throw new HostError('JOIN_BAD_KUBELET_CONFIG', 'the KubeletConfiguration in ConfigMap kube-system/kubelet-config is empty or not YAML', 'on the control plane: mini-kubeadm init phase upload-config kubelet');

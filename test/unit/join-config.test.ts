@@ -56,6 +56,22 @@ test('control-plane flags without --control-plane are dropped with kubeadm\'s wa
   assert.match(warnings.join('\n'), /--control-plane is also required when passing control-plane related flags such as \[certificate-key\]/);
 });
 
+test('--control-plane: the local endpoint and the certificate key from flags; the same from a file', async (t) => {
+  const key = 'ab'.repeat(32);
+  const a = await load(t, { 'api-server-endpoint': '10.0.0.10:6443', token: TOKEN, 'discovery-token-ca-cert-hash': HASH, 'control-plane': true, 'certificate-key': key, 'apiserver-advertise-address': '10.0.0.12', 'apiserver-bind-port': '6444' });
+  assert.deepEqual(a.join.controlPlane, { localAPIEndpoint: { advertiseAddress: '10.0.0.12', bindPort: 6444 }, certificateKey: key });
+  assert.equal(a.join.nodeRegistration.taints, null, 'nil taints: mark-control-plane gives the control-plane taint');
+  const b = await load(t, {}, v1beta4(`${DISCOVERY}controlPlane:\n  localAPIEndpoint: {advertiseAddress: 10.0.0.12, bindPort: 6444}\n  certificateKey: "${key}"\n`));
+  assert.deepEqual(b.join.controlPlane, a.join.controlPlane);
+});
+
+test('--control-plane without an advertise address takes the default route\'s interface address, as init', async (t) => {
+  const { join } = await load(t, { 'api-server-endpoint': '10.0.0.10:6443', token: TOKEN, 'discovery-token-ca-cert-hash': HASH, 'control-plane': true });
+  assert.match(join.controlPlane!.localAPIEndpoint.advertiseAddress, /^\d+\.\d+\.\d+\.\d+$/);
+  assert.equal(join.controlPlane!.localAPIEndpoint.bindPort, 6443);
+  assert.equal(join.controlPlane!.certificateKey, '');
+});
+
 const bad: { name: string; flags?: FlagValues; file?: string; expect: RegExp; hint?: RegExp }[] = [
   { name: 'no discovery at all', flags: { token: TOKEN }, expect: /discovery: Invalid value: "": bootstrapToken or file must be set/ },
   { name: 'token and file discovery together', flags: { 'api-server-endpoint': '10.0.0.10:6443', token: TOKEN, 'discovery-token-unsafe-skip-ca-verification': true, 'discovery-file': 'https://example.invalid/x' }, expect: /bootstrapToken and file cannot both be set/ },
@@ -76,8 +92,12 @@ const bad: { name: string; flags?: FlagValues; file?: string; expect: RegExp; hi
   { name: 'a duration that is not one', file: v1beta4(`${DISCOVERY}timeouts:\n  discovery: 5 minutes\n`), expect: /JoinConfiguration\.timeouts\.discovery in \/root\/join\.yaml: expected a duration/ },
   { name: 'dryRun in the file without --dry-run', file: v1beta4(`${DISCOVERY}dryRun: true\n`), expect: /JoinConfiguration\.dryRun is true in \/root\/join\.yaml but --dry-run was not given/ },
   { name: 'an unknown apiVersion', file: 'apiVersion: kubeadm.k8s.io/v1beta2\nkind: JoinConfiguration\n', expect: /apiVersion "kubeadm\.k8s\.io\/v1beta2" is not supported/ },
-  { name: 'a control-plane join (not supported yet)', file: v1beta4(`${DISCOVERY}controlPlane:\n  certificateKey: "${'ab'.repeat(32)}"\n`), expect: /joining a control-plane node \(controlPlane in \/root\/join\.yaml\) is not supported by mini-kubeadm yet/ },
-  { name: '--control-plane (not supported yet)', flags: { 'api-server-endpoint': '10.0.0.10:6443', token: TOKEN, 'discovery-token-unsafe-skip-ca-verification': true, 'control-plane': true }, expect: /joining a control-plane node \(--control-plane\) is not supported by mini-kubeadm yet/ },
+  { name: 'a certificate key that is not hex', flags: { 'api-server-endpoint': '10.0.0.10:6443', token: TOKEN, 'discovery-token-unsafe-skip-ca-verification': true, 'control-plane': true, 'certificate-key': 'xy'.repeat(32) }, expect: /controlPlane\.certificateKey: Invalid value: "(xy)+": certificate key decoding error: encoding\/hex: invalid byte: U\+0078 'x'/ },
+  { name: 'a certificate key of 16 bytes', file: v1beta4(`${DISCOVERY}controlPlane:\n  certificateKey: "${'ab'.repeat(16)}"\n`), expect: /invalid certificate key size 16, the key must be an AES key of size 32/ },
+  { name: 'a certificate key of odd length', flags: { 'api-server-endpoint': '10.0.0.10:6443', token: TOKEN, 'discovery-token-unsafe-skip-ca-verification': true, 'control-plane': true, 'certificate-key': 'abc' }, expect: /certificate key decoding error: encoding\/hex: odd length hex string/ },
+  { name: 'an advertise address that is no IP', flags: { 'api-server-endpoint': '10.0.0.10:6443', token: TOKEN, 'discovery-token-unsafe-skip-ca-verification': true, 'control-plane': true, 'apiserver-advertise-address': 'cp-b' }, expect: /controlPlane\.localAPIEndpoint\.advertiseAddress: Invalid value: "cp-b": ip address is not valid/ },
+  { name: 'a bind port out of range', file: v1beta4(`${DISCOVERY}controlPlane:\n  localAPIEndpoint: {advertiseAddress: 10.0.0.12, bindPort: 70000}\n`), expect: /controlPlane\.localAPIEndpoint\.bindPort: Invalid value: 70000: port number is not valid/ },
+  { name: '--certificate-key next to --config', flags: { 'certificate-key': 'ab'.repeat(32) }, file: v1beta4(DISCOVERY), expect: /can not mix '--config' with arguments \[certificate-key\]/ },
   { name: 'flags kubeadm refuses next to --config', flags: { token: TOKEN, 'cri-socket': `unix://${SOCK}` }, file: v1beta4(DISCOVERY), expect: /can not mix '--config' with arguments \[cri-socket token\]/ },
 ];
 for (const c of bad) {

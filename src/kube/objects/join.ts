@@ -105,6 +105,6 @@ export function initDoneText(j: JoinText): string {
     }
   }
   lines.push('Then you can join any number of worker nodes by running the following on each as root:', '', joinCommand(j, false), '');
-  lines.push("(\"mini-kubeadm join\" takes the same arguments for a worker node; a control-plane join needs kubeadm's join for now.)", '');
+  lines.push('("mini-kubeadm join" takes the same arguments, for a control-plane node and for a worker node.)', '');
   return lines.join('\n');
 }

@@ -77,3 +77,69 @@ export function kubeadmCertsRbac(): KubeObject[] {
     roleBinding('kube-system', 'kubeadm:kubeadm-certs', 'kubeadm:kubeadm-certs', [group(BOOTSTRAPPERS)]),
   ];
 }
+
+/** what the join writes from the Secret: the file, its bytes, and kubeadm's mode for them */
+export interface DownloadedFile {
+  file: string;
+  content: Buffer;
+  /** 0600 for a private key, 0644 for a certificate or a public key (so sa.pub is 0644 here) */
+  mode: number;
+}
+
+export const KUBEADM_CERTS_REF = { apiVersion: 'v1', kind: 'Secret', name: 'kubeadm-certs', namespace: 'kube-system' } as const;
+
+const UPLOAD_HINT = 'on a control plane, upload them again and use the key it prints: mini-kubeadm init phase upload-certs --upload-certs';
+
+/** PEM of a private key, or of a certificate or public key, as kubeadm tells them apart (no other data is written) */
+async function modeOf(content: Buffer): Promise<number | undefined> {
+  const { createPrivateKey, createPublicKey, X509Certificate } = await import('node:crypto');
+  const tries: [() => unknown, number][] = [
+    [() => createPrivateKey(content), 0o600],
+    [() => new X509Certificate(content), 0o644],
+    [() => createPublicKey(content), 0o644],
+  ];
+  for (const [parse, mode] of tries) {
+    try {
+      parse();
+      return mode;
+    } catch {
+      // not this kind
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The shared control-plane files out of Secret kubeadm-certs (kubeadm's DownloadCerts, §4.2):
+ * every value decrypted before anything is returned (a wrong key writes nothing), each expected
+ * key present, empty values skipped (e.g. ca.key with an external CA), unknown data refused.
+ */
+export async function downloadedCerts(secret: KubeObject | undefined, cfg: Pick<InitConfig, 'certificatesDir' | 'etcd'>, keyHex: string): Promise<DownloadedFile[]> {
+  if (!secret) {
+    throw new UserError('KUBEADM_CERTS_NOT_FOUND', 'Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `mini-kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one', UPLOAD_HINT);
+  }
+  const key = parseCertificateKey(keyHex);
+  const data = (secret.data ?? {}) as Record<string, string>;
+  const plain = new Map<string, Buffer>();
+  for (const [name, value] of Object.entries(data)) {
+    const sealed = Buffer.from(value, 'base64');
+    if (sealed.length === 0) continue;
+    try {
+      plain.set(name, decryptBytes(sealed, key));
+    } catch {
+      // GCM's authentication fails for any other key: Go says "cipher: message authentication failed"
+      const why = sealed.length < 28 ? 'ciphertext too short' : 'cipher: message authentication failed';
+      throw new UserError('CERTIFICATE_KEY_WRONG', `error decoding secret data with provided key: ${why} (entry ${name} of Secret kube-system/kubeadm-certs; nothing was written)`, `check --certificate-key: it must be the key printed by the upload that made this Secret; else ${UPLOAD_HINT}`);
+    }
+  }
+  const out: DownloadedFile[] = [];
+  for (const [name, file] of Object.entries(certsToTransfer(cfg))) {
+    if (!(name in data)) throw new UserError('KUBEADM_CERTS_INCOMPLETE', `the Secret does not include the required certificate or key - name: ${name}, path: ${file}`, UPLOAD_HINT);
+    const content = plain.get(name);
+    if (!content) continue;
+    const mode = await modeOf(content);
+    if (mode === undefined) throw new UserError('KUBEADM_CERTS_UNKNOWN_DATA', `unknown data found in Secret entry "${name}"`, UPLOAD_HINT);
+    out.push({ file, content, mode });
+  }
+  return out;
+}

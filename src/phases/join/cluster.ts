@@ -50,8 +50,10 @@ export async function findCluster(join: JoinConfig, host: Host, report: Reporter
     }
     if (status === 'deprecated') report.warn(`${about}, which is deprecated for Kubernetes 1.${cfg.kubernetesVersion.minor}; move to kubeadm.k8s.io/v1beta4`);
   }
+  // a control plane in ControlPlaneKubeletLocalMode bootstraps its kubelet against its own API server (§3.5 step 2)
+  const local = join.controlPlane && versions.kubeletConfUsesLocalEndpoint(cfg.kubernetesVersion, cfg.featureGates);
   const text = bootstrapKubeconfig({
-    server: discovered.server,
+    server: local ? `https://${(await import('../../kube/objects/endpoint.js')).hostPort(cfg.localAPIEndpoint.advertiseAddress, cfg.localAPIEndpoint.bindPort)}` : discovered.server,
     caPem: discovered.caPem,
     clusterName: cfg.clusterName,
     ...(tlsToken ? { token: tlsToken } : { fileUser: discovered.fileUser }),

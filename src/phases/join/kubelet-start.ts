@@ -25,7 +25,9 @@ export const kubeletStartPhase: Phase<JoinContext> = {
     const { host, paths, report } = ctx;
     const name = kubeletNodeName(c.cfg);
     // before anything is written, so a refused join leaves the node as it was
-    if (await readyNodeNamed(c.client, name)) {
+    // (a control plane's earlier run of this join may have registered it: that Node is this node's)
+    const again = ctx.join.controlPlane && (await host.exists(paths.kubeconfig('kubelet'))) && (await (await import('../../preflight/join-control-plane.js')).earlierJoinOfThisCluster(host, c.cfg, c.discovered.caPem));
+    if (!again && (await readyNodeNamed(c.client, name))) {
       throw new UserError(
         'JOIN_NODE_EXISTS',
         `a Node with name "${name}" and status "Ready" already exists in the cluster. You must delete the existing Node or change the name of this new joining Node`,
@@ -34,7 +36,7 @@ export const kubeletStartPhase: Phase<JoinContext> = {
     }
     const bootstrapConf = paths.kubeconfig('bootstrap-kubelet');
     await host.writeFile(bootstrapConf, c.bootstrapKubeconfig, 0o600);
-    report.result('file', `wrote ${bootstrapConf} (0600): the kubelet's TLS bootstrap kubeconfig (server ${c.discovered.server}, token user tls-bootstrap-token-user)`);
+    report.result('file', `wrote ${bootstrapConf} (0600): the kubelet's TLS bootstrap kubeconfig (server ${/server: (\S+)/.exec(c.bootstrapKubeconfig)?.[1] ?? c.discovered.server}, token user tls-bootstrap-token-user)`);
     if (!(await host.exists(ctx.join.caCertPath))) {
       await host.writeFile(ctx.join.caCertPath, c.discovered.caPem.endsWith('\n') ? c.discovered.caPem : `${c.discovered.caPem}\n`, 0o644);
       report.result('file', `wrote ${ctx.join.caCertPath} (0644): the cluster CA, which the kubelet trusts for client certificates`);
@@ -42,7 +44,7 @@ export const kubeletStartPhase: Phase<JoinContext> = {
 
     const ignored = ignoredChecks(c.cfg.nodeRegistration.ignorePreflightErrors, undefined);
     const [, prepared] = await Promise.all([k.stopKubelet(host), k.prepareKubeletFiles(host, c.cfg, { ignored })]);
-    const written = await k.writeKubeletFiles(host, c.cfg, paths, { ignored, prepared, registerTaints: true });
+    const written = await k.writeKubeletFiles(host, c.cfg, paths, { ignored, prepared, registerTaints: !ctx.join.controlPlane });
     for (const f of written.files) report.info(`[kubelet-start] Writing ${f === paths.kubeletFlagsEnvFile ? 'kubelet environment file with flags' : 'kubelet configuration'} to file "${f}"`);
     for (const w of written.warnings) report.warn(w);
     const d = written.decisions;

@@ -28,6 +28,19 @@ export const preflightPhase: Phase<JoinContext> = {
     ctx.report.info('[preflight] Running pre-flight checks');
     const c = await ctx.cluster();
     const bt = ctx.join.discovery.bootstrapToken;
+    const cp = ctx.join.controlPlane ? await import('../../preflight/join-control-plane.js') : undefined;
+    /** a control plane: init's rows for it; an earlier run of this join carries on (issue 14 item 5) */
+    const controlPlaneChecks = async (m: NonNullable<typeof cp>, node: ReturnType<typeof joinChecks>) => {
+      const all = [...node.filter((ch) => ch.name !== `FileAvailable-${ctx.join.caCertPath.replace(/\//g, '-')}`), ...m.controlPlaneJoinChecks(c.cfg)];
+      if (!(await m.earlierJoinOfThisCluster(ctx.host, c.cfg, c.discovered.caPem))) return all;
+      ctx.report.info('[preflight] this node holds the files of an earlier run of this join to the same cluster: carrying on with them');
+      return m.carryOnFromEarlierJoin(all);
+    };
+    if (cp) {
+      await cp.checkCanHostControlPlane(c.cfg, ctx.host);
+      ctx.report.info('[preflight] Running pre-flight checks before initializing the new control plane instance');
+    }
+    const nodeChecks = joinChecks(c.cfg, { kubeconfigDir: ctx.paths.kubeconfigDir, caCertPath: ctx.join.caCertPath, endpointHost: bt?.apiServerEndpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), env: ctx.env });
     const outcome = await runInitPreflight({
       host: ctx.host,
       cfg: c.cfg,
@@ -35,8 +48,10 @@ export const preflightPhase: Phase<JoinContext> = {
       machine,
       ignored,
       fix: ctx.flags.fix === true,
-      checks: joinChecks(c.cfg, { kubeconfigDir: ctx.paths.kubeconfigDir, caCertPath: ctx.join.caCertPath, endpointHost: bt?.apiServerEndpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), env: ctx.env }),
+      // a control plane may hold ca.crt already (copied by hand): that check is a worker's (§3.3)
+      checks: cp ? await controlPlaneChecks(cp, nodeChecks) : nodeChecks,
     });
+    for (const r of outcome.results.filter((x) => x.severity === 'note')) ctx.report.result('note', `[${r.name}]: ${r.message}`);
     for (const f of outcome.fixed) ctx.report.result('note', `--fix: ${f}`);
     for (const r of outcome.results.filter((x) => x.severity === 'warning')) {
       ctx.report.warn(`[WARNING ${r.name}]: ${r.message}${r.ignored ? ' (ignored)' : ''}\n    fix: ${r.fix}`);
