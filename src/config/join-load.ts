@@ -7,6 +7,7 @@ import type { FlagValues } from './flags.js';
 import type { Host } from '../host/host.js';
 import type { JoinConfig } from './join-types.js';
 import type { Arg, ImagePullPolicy, Taint } from './types.js';
+import { TIMEOUT_FIELDS } from './types.js';
 import { UserError } from '../errors.js';
 import { defaultInitConfig } from './defaults.js';
 import { detectCriSocket, detectNodeName } from './detect.js';
@@ -147,16 +148,7 @@ function applyDocument(j: JoinConfig, doc: Doc, file: string): void {
   }
   const skip = at(doc, 'skipPhases') as string[] | undefined;
   if (skip) j.skipPhases = skip;
-  const timeouts: [string, keyof JoinConfig['timeouts']][] = [
-    ['controlPlaneComponentHealthCheck', 'controlPlaneComponentHealthCheckMs'],
-    ['kubeletHealthCheck', 'kubeletHealthCheckMs'],
-    ['kubernetesAPICall', 'kubernetesAPICallMs'],
-    ['etcdAPICall', 'etcdAPICallMs'],
-    ['tlsBootstrap', 'tlsBootstrapMs'],
-    ['discovery', 'discoveryMs'],
-    ['upgradeManifests', 'upgradeManifestsMs'],
-  ];
-  for (const [field, key] of timeouts) {
+  for (const [field, key] of TIMEOUT_FIELDS) {
     const v = ms(`timeouts.${field}`);
     if (v !== undefined) j.timeouts[key] = v;
   }

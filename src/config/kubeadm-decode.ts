@@ -5,6 +5,7 @@
 // PublicKeysECDSA gate becomes an encryption algorithm). KubeletConfiguration and
 // KubeProxyConfiguration documents are kept as written.
 
+import { TIMEOUT_FIELDS } from './types.js';
 import type { Arg, BootstrapToken, EncryptionAlgorithm, HostPathMount, HostPathType, ImagePullPolicy, InitConfig, Taint } from './types.js';
 import { parseGoDuration } from './duration.js';
 import { API_TRAITS, schemasFor } from './kubeadm-schema.js';
@@ -209,16 +210,7 @@ export function applyInitConfiguration(cfg: InitConfig, d: KubeadmDoc, ctx: Appl
   take<string[]>('skipPhases', 'skipPhases', (v) => (cfg.skipPhases = v));
   take<string>('patches.directory', 'patches.directory', () => undefined);
   take<boolean>('dryRun', 'dryRun', () => undefined);
-  const timeouts: [string, keyof InitConfig['timeouts']][] = [
-    ['controlPlaneComponentHealthCheck', 'controlPlaneComponentHealthCheckMs'],
-    ['kubeletHealthCheck', 'kubeletHealthCheckMs'],
-    ['kubernetesAPICall', 'kubernetesAPICallMs'],
-    ['etcdAPICall', 'etcdAPICallMs'],
-    ['tlsBootstrap', 'tlsBootstrapMs'],
-    ['discovery', 'discoveryMs'],
-    ['upgradeManifests', 'upgradeManifestsMs'],
-  ];
-  for (const [field, key] of timeouts) take<string>(`timeouts.${field}`, `timeouts.${field}`, (v) => (cfg.timeouts[key] = ms(v)));
+  for (const [field, key] of TIMEOUT_FIELDS) take<string>(`timeouts.${field}`, `timeouts.${field}`, (v) => (cfg.timeouts[key] = ms(v)));
 }
 
 export function applyClusterConfiguration(cfg: InitConfig, d: KubeadmDoc, ctx: ApplyContext): void {

@@ -77,6 +77,17 @@ export interface Timeouts {
   upgradeManifestsMs: number;
 }
 
+/** v1beta4's `timeouts` fields and the config key each becomes (InitConfiguration and JoinConfiguration alike) */
+export const TIMEOUT_FIELDS: readonly (readonly [string, keyof Timeouts])[] = [
+  ['controlPlaneComponentHealthCheck', 'controlPlaneComponentHealthCheckMs'],
+  ['kubeletHealthCheck', 'kubeletHealthCheckMs'],
+  ['kubernetesAPICall', 'kubernetesAPICallMs'],
+  ['etcdAPICall', 'etcdAPICallMs'],
+  ['tlsBootstrap', 'tlsBootstrapMs'],
+  ['discovery', 'discoveryMs'],
+  ['upgradeManifests', 'upgradeManifestsMs'],
+];
+
 export interface LocalEtcd {
   imageRepository: string;
   imageTag: string;

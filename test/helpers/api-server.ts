@@ -39,7 +39,8 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-function freePort(): Promise<number> {
+/** a port nothing listens on now, on 127.0.0.1 */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
