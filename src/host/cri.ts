@@ -108,9 +108,11 @@ export async function containerLogs(host: Host, socket: string, id: string, tail
 /**
  * Stops and removes a pod sandbox. A container the runtime is still starting cannot be removed
  * yet ("container is in starting state"): the pair is tried again, as kubeadm's reset does, with
- * growing pauses (0.25 s, 0.5 s, 1 s, 2 s), and the last error is the one reported.
+ * growing pauses (0.25 s, 0.5 s, 1 s, 2 s, then 4 s and 8 s three times: ~30 s in all, since a
+ * kube-apiserver whose etcd member just left can take that long to stop: "cannot delete running
+ * task", seen in test:ha), and the last error is the one reported.
  */
-export async function stopAndRemovePod(host: Host, socket: string, id: string, pausesMs: readonly number[] = [250, 500, 1000, 2000]): Promise<void> {
+export async function stopAndRemovePod(host: Host, socket: string, id: string, pausesMs: readonly number[] = [250, 500, 1000, 2000, 4000, 8000, 8000, 8000]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const stop = await crictl(host, socket, ['stopp', id]);
     const rm = stop.exitCode === 0 ? await crictl(host, socket, ['rmp', id]) : undefined;
