@@ -41,17 +41,12 @@ const list = (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s !=
 
 /** A JoinConfiguration document of a kubeadm config file: checked strictly, other kinds ignored with a warning. */
 export async function parseJoinConfigFile(text: string, file: string): Promise<{ doc?: Doc; apiVersion?: KubeadmApiVersion; problems: Problem[]; warnings: string[] }> {
-  const yaml = await import('js-yaml');
   const problems: Problem[] = [];
   const warnings: string[] = [];
-  let docs: unknown[];
-  try {
-    docs = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file });
-  } catch (e) {
-    const err = e as { reason?: string; mark?: { line: number; column: number }; message: string };
-    const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
-    return { problems: [{ code: 'CONFIG_YAML', message: `--config ${file}: malformed YAML${at}: ${err.reason ?? err.message}`, hint: 'fix the YAML syntax there' }], warnings };
-  }
+  const { readYamlDocuments } = await import('./kubeadm-decode.js');
+  const read = await readYamlDocuments(text, file);
+  if ('problem' in read) return { problems: [read.problem], warnings };
+  const docs = read.docs;
   let found: { doc: Doc; apiVersion: KubeadmApiVersion } | undefined;
   docs.forEach((doc, i) => {
     if (doc === null || doc === undefined) return;

@@ -38,22 +38,32 @@ const COMPONENT_KINDS: Readonly<Record<string, { apiVersion: string; slot: 'kube
   KubeProxyConfiguration: { apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', slot: 'kubeProxy' },
 };
 
-export async function parseConfigFile(text: string, file: string): Promise<ParsedConfigFile> {
-  const out: ParsedConfigFile = { problems: [], warnings: [] };
+/** A config file's YAML documents (kubeadm's YAML 1.2 core schema), or the problem that names where its syntax breaks. */
+export async function readYamlDocuments(text: string, file: string): Promise<{ docs: unknown[] } | { problem: Problem }> {
   const yaml = await import('js-yaml');
-  let docs: unknown[];
   try {
-    docs = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file });
+    return { docs: yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file }) };
   } catch (e) {
     const err = e as { reason?: string; mark?: { line: number; column: number }; message: string };
     const at = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
-    out.problems.push({
-      code: 'CONFIG_YAML',
-      message: `--config ${file}: malformed YAML${at}: ${err.reason ?? err.message}`,
-      hint: 'fix the YAML syntax there (indentation with spaces, "key: value" pairs, documents separated by "---")',
-    });
+    return {
+      problem: {
+        code: 'CONFIG_YAML',
+        message: `--config ${file}: malformed YAML${at}: ${err.reason ?? err.message}`,
+        hint: 'fix the YAML syntax there (indentation with spaces, "key: value" pairs, documents separated by "---")',
+      },
+    };
+  }
+}
+
+export async function parseConfigFile(text: string, file: string): Promise<ParsedConfigFile> {
+  const out: ParsedConfigFile = { problems: [], warnings: [] };
+  const read = await readYamlDocuments(text, file);
+  if ('problem' in read) {
+    out.problems.push(read.problem);
     return out;
   }
+  const docs = read.docs;
   const seen = new Set<string>();
   docs.forEach((doc, i) => {
     if (doc === null || doc === undefined) return;
