@@ -71,13 +71,15 @@ async function ensureImage(rt: ImageRuntime, image: string, action: ImageAction)
 }
 
 /**
- * Every image, one after another (imagePullSerial, kubeadm's default) or all at once. Serially,
+ * Every image, one after another (imagePullSerial, kubeadm's default) or all at once; looked for
+ * (Never) always all at once. Serially,
  * a pull that timed out stops the pulls of the rest (the registry does not answer; each would wait
  * as long): they are only looked for, so the check's time stays bounded by one pull timeout.
  */
 export async function ensureImages(rt: ImageRuntime, images: readonly string[], policy: ImagePullPolicy, serial: boolean): Promise<ImageOutcome[]> {
   const action = IMAGE_ACTION[policy];
-  if (!serial) return Promise.all(images.map((i) => ensureImage(rt, i, action)));
+  // imagePullSerial is about pulls; looking (Never) asks the runtime for all at once
+  if (!serial || action === 'look') return Promise.all(images.map((i) => ensureImage(rt, i, action)));
   const out: ImageOutcome[] = [];
   let stuck: string | undefined;
   for (const image of images) {

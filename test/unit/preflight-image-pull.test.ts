@@ -87,9 +87,15 @@ function runtime(have: string[], pullable: string[] = [], hangs: string[] = []) 
   const calls: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  let looking = 0;
+  let maxLooking = 0;
   const rt: ImageRuntime = {
     present: async (image) => {
       calls.push(`look ${image}`);
+      looking++;
+      maxLooking = Math.max(maxLooking, looking);
+      await new Promise((r) => setTimeout(r, 5));
+      looking--;
       return have.includes(image) ? { state: 'present', detail: '' } : { state: 'absent', detail: `no such image "${image}" present` };
     },
     pull: async (image) => {
@@ -106,7 +112,7 @@ function runtime(have: string[], pullable: string[] = [], hangs: string[] = []) 
       return { ok: false, detail: 'dial tcp: lookup registry.k8s.io: no such host' };
     },
   };
-  return { rt, calls, maxInFlight: () => maxInFlight };
+  return { rt, calls, maxInFlight: () => maxInFlight, maxLooking: () => maxLooking };
 }
 
 const A = 'r/a:1';
@@ -158,6 +164,11 @@ test('imagePullSerial false pulls all at once; true, one after another', async (
   const serial = runtime([], [A, B, C]);
   await ensureImages(serial.rt, [A, B, C], 'Always', true);
   assert.equal(serial.maxInFlight(), 1);
+  // looking (Never) pulls nothing, so it asks for every image at once, serial or not
+  const looks = runtime([A, B, C]);
+  await ensureImages(looks.rt, [A, B, C], 'Never', true);
+  assert.equal(looks.maxLooking(), 3);
+  assert.equal(serial.maxLooking(), 0);
 });
 
 test('the hint says how to get the images: kubeadm config images pull with the version, or an import for an air-gapped node', () => {
