@@ -58,7 +58,6 @@ async function restartedSince(host: Host, socket: string, component: string, sin
  * replaced and healthy; returns what it restarted and what it skipped (no manifest).
  */
 export async function restartStaticPods(d: RestartDeps, components: readonly string[]): Promise<{ restarted: string[]; skipped: string[] }> {
-  const restarted: string[] = [];
   const skipped: string[] = [];
   const stamp = d.now.toISOString();
   const edits: { component: string; file: string; text: string }[] = [];
@@ -68,7 +67,7 @@ export async function restartStaticPods(d: RestartDeps, components: readonly str
     if (text === undefined) skipped.push(component);
     else edits.push({ component, file, text: await annotateManifest(text, stamp, file) });
   }
-  if (edits.length === 0) return { restarted, skipped };
+  if (edits.length === 0) return { restarted: [], skipped };
   const hasCrictl = await d.host.which('crictl');
   const since = Date.now();
   for (const e of edits) {
@@ -95,8 +94,8 @@ export async function restartStaticPods(d: RestartDeps, components: readonly str
         diagnose: (last) => diagnoseControlPlane(d.host, d.cfg, d.paths, `${component}: ${last ?? 'no answer'}`),
       });
       d.say(`[restart] ${component} restarted and ${url ? `healthy at ${url}` : 'running'} after ${(ms / 1000).toFixed(1)}s`);
-      restarted.push(component);
     }),
   );
-  return { restarted, skipped };
+  // in the order asked (start order), not the order they came back in
+  return { restarted: edits.map((e) => e.component), skipped };
 }
