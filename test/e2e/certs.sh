@@ -30,19 +30,7 @@ expiration_agrees() {
   nx kubeadm certs check-expiration 2>/dev/null | grep -v -E '^\[check-expiration\]|^[IWE][0-9]{4} ' | sed '/./,$!d' > "$OUT/$1-kubeadm.txt" || return 1
   diff "$OUT/$1-ours.txt" "$OUT/$1-kubeadm.txt"
 }
-pod_runs() {
-  kc apply -f - >/dev/null <<EOM
-apiVersion: v1
-kind: Pod
-metadata: {name: d2-pod, namespace: default}
-spec:
-  terminationGracePeriodSeconds: 1
-  tolerations: [{operator: Exists}]
-  containers:
-  - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
-EOM
-  wait_until 180 pods_ready default
-}
+pod_runs() { apply_test_pod d2-pod && wait_until 180 pods_ready default; }
 
 ensure_deps >&2
 tool_available || { echo "mini-kubeadm cannot run here (npm ci && npm run build)" >&2; exit 1; }
