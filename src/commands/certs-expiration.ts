@@ -3,8 +3,7 @@
 // object CertificateExpirationInfo (output.kubeadm.k8s.io/v1alpha3) as JSON or YAML.
 
 import type { FlagValues } from '../config/flags.js';
-import { goYaml } from '../kube/objects/go-format.js';
-import { goJson, shortHumanDuration, tabwrite } from '../kube/objects/token-list.js';
+import { goJson, goYaml, shortHumanDuration, tabwrite } from '../kube/objects/go-format.js';
 import type { Io } from '../io.js';
 import { checkCertDir, expirationReport, type ExpirationEntry, type ExpirationReport } from '../pki/expiration.js';
 import { loadNodeConfig } from './node-config.js';

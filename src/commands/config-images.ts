@@ -16,8 +16,8 @@ export async function runImagesList(io: Io, flags: FlagValues): Promise<void> {
     return;
   }
   const doc = { kind: 'Images', apiVersion: 'output.kubeadm.k8s.io/v1alpha3', images };
-  if (output === 'json') io.stdout.write(`${(await import('../kube/objects/token-list.js')).goJson(doc)}\n`);
-  else io.stdout.write((await import('../kube/objects/go-format.js')).goYaml(doc));
+  const { goJson, goYaml } = await import('../kube/objects/go-format.js');
+  io.stdout.write(output === 'json' ? `${goJson(doc)}\n` : goYaml(doc));
 }
 
 export async function runImagesPull(io: Io, flags: FlagValues): Promise<void> {
