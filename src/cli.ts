@@ -185,15 +185,13 @@ function imagesCommand(io: Io, expand: (name: string) => boolean): Command {
   return images;
 }
 
-const RENEW_LONG = `Renew a certificate, or all of them, with the CA in the local PKI.
-
-Renewals run unconditionally, regardless of certificate expiration date; the subject, SANs and
-key usages are taken from the existing certificate and its key is kept (--new-key makes a new one).
-Names: NAMES.
-
-Beyond kubeadm: the static pods that read a renewed file (kube-apiserver, kube-controller-manager,
-kube-scheduler, etcd) are restarted by the kubelet (an annotation in their manifests changes), and
-the command waits until they answer again.`;
+// one line per paragraph: commander wraps them to the terminal
+const RENEW_LONG = [
+  'Renew a certificate, or all of them, with the CA in the local PKI.',
+  'Renewals run unconditionally, regardless of certificate expiration date; the subject, SANs and key usages are taken from the existing certificate and its key is kept (--new-key makes a new one).',
+  'Names: NAMES.',
+  'Beyond kubeadm: the static pods that read a renewed file (kube-apiserver, kube-controller-manager, kube-scheduler, etcd) are restarted by the kubelet (an annotation in their manifests changes), and the command waits until they answer again.',
+].join('\n\n');
 
 /** `certs certificate-key|check-expiration|renew` (kubeadm's `certs`; the certificates themselves are `init phase certs`) */
 function certsCommand(io: Io, expand: (name: string) => boolean): Command {
