@@ -11,6 +11,7 @@ import type { InitContext } from './phases/context.js';
 import type { ResetContext } from './phases/reset/context.js';
 import type { JoinContext } from './phases/join/context.js';
 import type { Io } from './io.js';
+import { RENEWAL_TARGETS } from './pki/renewals.js';
 
 /** The tree for `argv` (its help and errors read as the full tree's); without argv, all of it. */
 export function buildCli(io: Io, argv?: readonly string[]): Command {
@@ -61,7 +62,10 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
       ),
     );
   }
-  if (expand(config.name())) config.addCommand(print);
+  if (expand(config.name())) {
+    config.addCommand(print);
+    config.addCommand(imagesCommand(io, expand));
+  }
   program.addCommand(config);
 
   program.addCommand(tokenCommand(io, expand));
@@ -159,7 +163,37 @@ function tokenCommand(io: Io, expand: (name: string) => boolean): Command {
   return token;
 }
 
-/** `certs certificate-key` (kubeadm's `certs`; the certificates themselves are `init phase certs`) */
+const OUTPUT_FORMATS = () => new Option('-o, --output <format>', 'Output format. One of: text|json|yaml.').choices(['text', 'json', 'yaml']).default('text');
+
+/** `config images list|pull` (kubeadm's), for the version and registry of the flags or --config */
+function imagesCommand(io: Io, expand: (name: string) => boolean): Command {
+  const images = new Command('images').description('Interact with container images used by mini-kubeadm');
+  if (!expand(images.name())) return images;
+  const run = async () => import('./commands/config-images.js');
+  const list = addFlags(
+    new Command('list').summary('Print a list of images mini-kubeadm will use').description('Print a list of images mini-kubeadm will use. The configuration file is used in case any images or image repositories are customized'),
+    ['config', 'kubernetes-version', 'image-repository', 'rootfs'],
+    { output: OUTPUT_FORMATS() },
+  ).action(async (_o, c: Command) => (await run()).runImagesList(io, flagValues(c)));
+  const pull = addFlags(
+    new Command('pull').summary('Pull images used by mini-kubeadm').description('Pull images used by mini-kubeadm, through the CRI socket (crictl)'),
+    ['config', 'kubernetes-version', 'image-repository', 'cri-socket', 'rootfs'],
+    { output: false },
+  ).action(async (_o, c: Command) => (await run()).runImagesPull(io, flagValues(c)));
+  images.addCommand(list);
+  images.addCommand(pull);
+  return images;
+}
+
+// one line per paragraph: commander wraps them to the terminal
+const RENEW_LONG = [
+  'Renew a certificate, or all of them, with the CA in the local PKI.',
+  'Renewals run unconditionally, regardless of certificate expiration date; the subject, SANs and key usages are taken from the existing certificate and its key is kept (--new-key makes a new one).',
+  'Names: NAMES.',
+  'Beyond kubeadm: the static pods that read a renewed file (kube-apiserver, kube-controller-manager, kube-scheduler, etcd) are restarted by the kubelet (an annotation in their manifests changes), and the command waits until they answer again.',
+].join('\n\n');
+
+/** `certs certificate-key|check-expiration|renew` (kubeadm's `certs`; the certificates themselves are `init phase certs`) */
 function certsCommand(io: Io, expand: (name: string) => boolean): Command {
   const certs = new Command('certs').description('Commands related to handling kubernetes certificates');
   if (!expand(certs.name())) return certs;
@@ -174,6 +208,23 @@ function certsCommand(io: Io, expand: (name: string) => boolean): Command {
       [],
       { output: false },
     ).action(async () => (await import('./commands/certs.js')).printCertificateKey(io)),
+  );
+  certs.addCommand(
+    addFlags(
+      new Command('check-expiration').summary('Check certificates expiration for a Kubernetes cluster').description('Checks expiration for the certificates in the local PKI managed by mini-kubeadm.'),
+      ['config', 'cert-dir', 'kubeconfig-dir', 'rootfs'],
+      { output: OUTPUT_FORMATS() },
+    ).action(async (_o, c: Command) => (await import('./commands/certs-expiration.js')).runCheckExpiration(io, flagValues(c))),
+  );
+  certs.addCommand(
+    addFlags(
+      new Command('renew')
+        .summary('Renew certificates for a Kubernetes cluster')
+        .description(RENEW_LONG.replace('NAMES', ['all', ...RENEWAL_TARGETS.map((t) => t.name)].join(', ')))
+        .argument('[name]', 'a certificate name, or all'),
+      ['config', 'cert-dir', 'kubeconfig-dir', 'new-key', 'rootfs'],
+      { output: false },
+    ).action(async (name: string | undefined, _o, c: Command) => (await import('./commands/certs-renew.js')).runCertsRenew(io, name, flagValues(c))),
   );
   return certs;
 }

@@ -28,6 +28,8 @@ export interface LoadInput {
   startedAt: Date;
   /** keep the configured (or default) CRI socket instead of looking for one: `token create --config`, as kubeadm's SkipCRIDetect */
   skipCriDetect?: boolean;
+  /** a day-two command that does not use the node's name or advertise address (`certs`, `config images`): one that cannot be found is left at a placeholder, not an error */
+  nodeIdentityOptional?: boolean;
 }
 
 export interface LoadResult {
@@ -139,7 +141,8 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
     if (d.ok) {
       nr.name = d.value;
       origins.setDefault('nodeRegistration.name', `the node name "${d.value}" (taken from the host name; set it with --node-name or nodeRegistration.name)`);
-    } else problems.push({ code: 'NODE_NAME', message: `cannot find the node name: ${d.why}`, hint: 'give one with --node-name' });
+    } else if (input.nodeIdentityOptional) nr.name = 'node';
+    else problems.push({ code: 'NODE_NAME', message: `cannot find the node name: ${d.why}`, hint: 'give one with --node-name' });
   }
   if (!nr.criSocket || (!origins.has('nodeRegistration.criSocket'))) {
     // skipCriDetect: nothing talks to the runtime, the default socket stands in
@@ -155,7 +158,8 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
     if (d.ok) {
       cfg.localAPIEndpoint.advertiseAddress = d.value;
       origins.setDefault('localAPIEndpoint.advertiseAddress', `the advertise address ${d.value} (${d.how})`);
-    } else problems.push({ code: 'ADVERTISE_ADDRESS', message: `cannot choose an advertise address: ${d.why}`, hint: 'give one with --apiserver-advertise-address (or localAPIEndpoint.advertiseAddress)' });
+    } else if (input.nodeIdentityOptional) cfg.localAPIEndpoint.advertiseAddress = '127.0.0.1';
+    else problems.push({ code: 'ADVERTISE_ADDRESS', message: `cannot choose an advertise address: ${d.why}`, hint: 'give one with --apiserver-advertise-address (or localAPIEndpoint.advertiseAddress)' });
   }
   for (const t of cfg.bootstrapTokens) if (!t.token) t.token = generateBootstrapToken();
   if (!cfg.networking.podSubnet && cfg.cni.kind === 'flannel') {

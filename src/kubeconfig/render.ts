@@ -17,7 +17,6 @@ export interface KubeconfigContent {
 const b64 = (pem: string) => Buffer.from(pem).toString('base64');
 
 export async function renderKubeconfig(c: KubeconfigContent): Promise<string> {
-  const yaml = await import('js-yaml');
   const context = contextName(c.user, c.clusterName);
   const doc = {
     apiVersion: 'v1',
@@ -28,6 +27,12 @@ export async function renderKubeconfig(c: KubeconfigContent): Promise<string> {
     ...(c.preferences ? { preferences: {} } : {}),
     users: [{ name: c.user, user: { 'client-certificate-data': b64(c.clientCertPem), 'client-key-data': b64(c.clientKeyPem) } }],
   };
+  return dumpKubeconfig(doc);
+}
+
+/** A kubeconfig document as text, the one way client-go writes it (keys sorted, no line folding). */
+export async function dumpKubeconfig(doc: object): Promise<string> {
+  const yaml = await import('js-yaml');
   return yaml.dump(doc, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true });
 }
 

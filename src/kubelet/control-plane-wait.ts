@@ -36,20 +36,28 @@ function flagValue(manifest: string | undefined, flag: string): string | undefin
   return m?.[1];
 }
 
-/** What to poll for the control plane, read from the manifests as kubeadm does (their flags win). */
-export async function controlPlaneTargets(host: Host, cfg: InitConfig, paths: Paths): Promise<HealthTarget[]> {
+/** Each component's health endpoint, read from the manifests as kubeadm does (their flags win); etcd's is its metrics port's /health. */
+export async function componentHealthTargets(host: Host, cfg: InitConfig, paths: Paths): Promise<HealthTarget[]> {
   const read = (c: string) => host.readText(paths.manifest(c));
-  const [api, kcm, sched] = await Promise.all([read('kube-apiserver'), read('kube-controller-manager'), read('kube-scheduler')]);
+  const [api, kcm, sched, etcd] = await Promise.all([read('kube-apiserver'), read('kube-controller-manager'), read('kube-scheduler'), read('etcd')]);
   const apiAddr = flagValue(api, 'advertise-address') ?? cfg.localAPIEndpoint.advertiseAddress;
   const apiPort = flagValue(api, 'secure-port') ?? String(cfg.localAPIEndpoint.bindPort);
-  if (nodeFacts(cfg.kubernetesVersion.minor).controlPlaneCheck === 'apiserver-healthz') {
-    return [{ name: 'kube-apiserver', url: `https://${hostPort(apiAddr, apiPort)}/healthz` }];
-  }
+  const metrics = flagValue(etcd, 'listen-metrics-urls')?.split(',')[0] ?? 'http://127.0.0.1:2381';
   return [
     { name: 'kube-apiserver', url: `https://${hostPort(apiAddr, apiPort)}/livez` },
     { name: 'kube-controller-manager', url: `https://${hostPort(flagValue(kcm, 'bind-address') ?? '127.0.0.1', flagValue(kcm, 'secure-port') ?? '10257')}/healthz` },
     { name: 'kube-scheduler', url: `https://${hostPort(flagValue(sched, 'bind-address') ?? '127.0.0.1', flagValue(sched, 'secure-port') ?? '10259')}/livez` },
+    { name: 'etcd', url: `${metrics.replace(/\/$/, '')}/health` },
   ];
+}
+
+/** What to poll for the control plane during init: the API server's /healthz (before 1.33), or each component's endpoint. */
+export async function controlPlaneTargets(host: Host, cfg: InitConfig, paths: Paths): Promise<HealthTarget[]> {
+  const all = await componentHealthTargets(host, cfg, paths);
+  if (nodeFacts(cfg.kubernetesVersion.minor).controlPlaneCheck === 'apiserver-healthz') {
+    return [{ name: 'kube-apiserver', url: all[0]!.url.replace(/\/livez$/, '/healthz') }];
+  }
+  return all.filter((t) => t.name !== 'etcd');
 }
 
 /** admin.conf's client certificate, so the API server's /livez answers even without anonymous auth. */

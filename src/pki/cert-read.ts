@@ -1,6 +1,7 @@
-// The two things of an issuing CA's certificate that node:crypto's X509Certificate does not give
-// as bytes, read with node-forge: its subject Name as encoded (a child's issuer is that Name, as
-// Go copies RawSubject) and its subject key identifier (the child's authority key id).
+// What node:crypto's X509Certificate does not give as bytes or values, read with node-forge: a
+// certificate's subject Name as encoded (a child's issuer is that Name, as Go copies RawSubject),
+// its CN and O values (`certs renew` re-signs the same identity) and its subject key identifier
+// (the child's authority key id).
 
 import { asn1, fromDer, pki, toDer, type Asn1 } from './forge.js';
 import type { Asn1Validator } from 'node-forge/lib/asn1.js';
@@ -41,6 +42,26 @@ export interface CertFields {
   subject: Buffer;
   /** the subjectKeyIdentifier extension's key id, when there is one */
   subjectKeyId?: Buffer;
+  /** the subject's CN ('' when it has none) and its O values, in the certificate's order */
+  commonName: string;
+  organizations: string[];
+}
+
+const OID_CN = '2.5.4.3';
+const OID_O = '2.5.4.10';
+
+/** Every (type, value) of a Name: RDNs are SETs of SEQUENCE { OID, string }; UTF8String's bytes decoded. */
+function nameAttributes(name: Asn1): { type: string; value: string }[] {
+  const out: { type: string; value: string }[] = [];
+  for (const set of name.value as Asn1[]) {
+    for (const atv of set.value as Asn1[]) {
+      const [type, value] = atv.value as Asn1[];
+      if (!type || !value || typeof type.value !== 'string' || typeof value.value !== 'string') continue;
+      const text = value.type === asn1.Type.UTF8 ? Buffer.from(value.value, 'binary').toString('utf8') : value.value;
+      out.push({ type: asn1.derToOid(type.value), value: text });
+    }
+  }
+  return out;
 }
 
 /** Subject and subject key id of a DER certificate; throws when the bytes are not one. */
@@ -51,7 +72,10 @@ export function certFields(der: Buffer): CertFields {
     throw new Error(`not an X.509 certificate: ${errors.join('; ')}`);
   }
   const ski = capture.extensions && pki.certificateExtensionsFromAsn1(capture.extensions).find((e) => e.name === 'subjectKeyIdentifier');
+  const attrs = nameAttributes(capture.subject);
   return {
+    commonName: attrs.find((a) => a.type === OID_CN)?.value ?? '',
+    organizations: attrs.filter((a) => a.type === OID_O).map((a) => a.value),
     subject: toDer(capture.subject),
     subjectKeyId: ski?.subjectKeyIdentifier === undefined ? undefined : Buffer.from(ski.subjectKeyIdentifier, 'hex'),
   };

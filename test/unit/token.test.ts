@@ -11,10 +11,10 @@ import { UserError } from '../../src/errors.js';
 import { ADMIN_KUBECONFIG, findKubeconfig } from '../../src/kube/connect.js';
 import { tokenSecret } from '../../src/kube/objects/bootstrap-token.js';
 import { kubeconfigCluster } from '../../src/kube/objects/cluster-info.js';
+import { shortHumanDuration } from '../../src/kube/objects/go-format.js';
 import { joinCommandTemplate, oneLineJoinCommand } from '../../src/kube/objects/join.js';
 import {
   parseRfc3339,
-  shortHumanDuration,
   tokenFromSecret,
   tokenListJson,
   tokenListYaml,

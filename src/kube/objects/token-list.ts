@@ -4,7 +4,7 @@
 
 import { BOOTSTRAP_TOKEN_PATTERN, GO_TOKEN_PATTERN } from '../../config/token.js';
 import type { KubeObject } from '../client.js';
-import { goYaml } from './go-format.js';
+import { goJson, goYaml, padRight, shortHumanDuration, tabwrite } from './go-format.js';
 
 export interface ListedToken {
   /** ID.SECRET */
@@ -80,25 +80,6 @@ export function tokenFromSecret(secret: KubeObject): ListedToken {
   return { token, description: data.description ?? '', expires, usages, groups: groups[0] ? groups : [] };
 }
 
-/** apimachinery's duration.ShortHumanDuration */
-export function shortHumanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.trunc(ms / 60_000);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.trunc(ms / 3_600_000);
-  if (hours < 24) return `${hours}h`;
-  if (hours < 24 * 365) return `${Math.trunc(hours / 24)}d`;
-  return `${Math.trunc(ms / 3_600_000 / 24 / 365)}y`;
-}
-
-/** Go's length of a string for %-Ns and tabwriter: runes, not UTF-16 units */
-const runes = (s: string) => [...s].length;
-/** Go's fmt %-Ns */
-const padRight = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - runes(s)));
-
 export const TOKEN_COLUMNS = ['TOKEN', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION', 'EXTRA GROUPS'] as const;
 
 /** one row's cells, as kubeadm's formatBootstrapToken pads them */
@@ -114,17 +95,6 @@ export function tokenCells(t: ListedToken, nowMs: number): string[] {
   ];
 }
 
-/**
- * Go's text/tabwriter with kubeadm's settings (minwidth 10, padding 3, pad ' ', no flags) over
- * lines with the same number of cells: every cell but the last is padded to its column's
- * width, the widest cell plus the padding, at least minwidth.
- */
-export function tabwrite(lines: readonly (readonly string[])[], minwidth = 10, padding = 3): string {
-  const columns = Math.max(0, ...lines.map((l) => l.length - 1));
-  const widths = Array.from({ length: columns }, (_, j) => Math.max(minwidth, ...lines.map((l) => (j < l.length - 1 ? runes(l[j]!) + padding : 0))));
-  return lines.map((l) => l.map((c, j) => (j < l.length - 1 ? padRight(c, widths[j]!) : c)).join('') + '\n').join('');
-}
-
 /** kubeadm's text output: the header flushed together with the first token, then one writer per token */
 export function tokenTable(tokens: readonly ListedToken[], nowMs: number): string {
   return tokens.map((t, i) => tabwrite(i === 0 ? [[...TOKEN_COLUMNS], tokenCells(t, nowMs)] : [tokenCells(t, nowMs)])).join('');
@@ -138,12 +108,6 @@ export function tokenOutputObject(t: ListedToken, apiVersion: string): Record<st
   if (t.usages.length) o.usages = t.usages;
   if (t.groups.length) o.groups = t.groups;
   return o;
-}
-
-/** Go's json.MarshalIndent(v, "", "    "): as JSON.stringify, with Go's HTML-safe escapes */
-export function goJson(value: unknown): string {
-  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-  return JSON.stringify(value, null, 4).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]!);
 }
 
 /** kubectl's JSON printer: one indented document per token */

@@ -57,6 +57,20 @@ node_put_root_file() { install -m 0600 /dev/stdin "$(node_state_dir)/root/$1"; }
 render_init_config() { sed "s|@K8S_VERSION@|$K8S_VERSION|" "$E2E_DIR/manifests/init-config.yaml"; }
 render_flannel() { sed -e "s|@FLANNEL_IMAGE@|$IMG_FLANNEL|" -e "s|@FLANNEL_CNI_IMAGE@|$IMG_FLANNEL_CNI|" "$E2E_DIR/manifests/kube-flannel.yaml"; }
 
+# a pod of the test image (imported, never pulled) that sleeps, on any node (it tolerates the control plane's taint)
+apply_test_pod() { # NAME
+  kc apply -f - >/dev/null <<EOM
+apiVersion: v1
+kind: Pod
+metadata: {name: $1, namespace: default}
+spec:
+  terminationGracePeriodSeconds: 1
+  tolerations: [{operator: Exists}]
+  containers:
+  - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+EOM
+}
+
 # wait_until SECONDS CMD...: poll CMD every 0.5 s until it succeeds
 wait_until() {
   local end=$(( $(date +%s) + $1 )); shift
