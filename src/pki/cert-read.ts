@@ -50,18 +50,12 @@ export interface CertFields {
 const OID_CN = '2.5.4.3';
 const OID_O = '2.5.4.10';
 
-/** Every (type, value) of a Name: RDNs are SETs of SEQUENCE { OID, string }; UTF8String's bytes decoded. */
+/** Every (type, value) of a Name, by node-forge; a UTF8String's bytes decoded. */
 function nameAttributes(name: Asn1): { type: string; value: string }[] {
-  const out: { type: string; value: string }[] = [];
-  for (const set of name.value as Asn1[]) {
-    for (const atv of set.value as Asn1[]) {
-      const [type, value] = atv.value as Asn1[];
-      if (!type || !value || typeof type.value !== 'string' || typeof value.value !== 'string') continue;
-      const text = value.type === asn1.Type.UTF8 ? Buffer.from(value.value, 'binary').toString('utf8') : value.value;
-      out.push({ type: asn1.derToOid(type.value), value: text });
-    }
-  }
-  return out;
+  return pki.RDNAttributesAsArray(name).map((a) => ({
+    type: a.type,
+    value: a.valueTagClass === asn1.Type.UTF8 ? Buffer.from(a.value, 'binary').toString('utf8') : a.value,
+  }));
 }
 
 /** Subject and subject key id of a DER certificate; throws when the bytes are not one. */

@@ -36,6 +36,8 @@ declare module 'node-forge/lib/x509.js' {
     certificateExtensionsToAsn1(exts: unknown[]): asn1.Asn1;
     /** the extensions of a TBSCertificate's [3] element */
     certificateExtensionsFromAsn1(exts: asn1.Asn1): ReadExtension[];
+    /** a Name's (type OID, value) pairs in order; value as node-forge's binary string, valueTagClass its string type */
+    RDNAttributesAsArray(name: asn1.Asn1): { type: string; value: string; valueTagClass: number }[];
   };
   export default pkiModule;
 }
