@@ -5,14 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/main.js';
 import { cliCopyForAnyUser, runCli, runCliAsNobody } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-host.js';
-import { CLI } from '../helpers/netns.js';
 
 function fakeNode(root: string): string {
   const admin = path.join(root, 'etc/kubernetes/admin.conf');

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import net from 'node:net';
 import path from 'node:path';
 import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
+import { standInTools, RECORDS } from '../helpers/stand-in-tools.js';
 import { testConfig } from '../helpers/test-config.js';
 import { nodePaths } from '../../src/host/paths.js';
 import type { RealHost } from '../../src/host/real-host.js';
@@ -167,13 +168,7 @@ test('--fix enables containerd\'s CRI plugin and sets the pause image in config.
   const host = tmpHost(t);
   healthyNode(host);
   put(host, '/etc/containerd/config.toml', '# from the containerd.io package\ndisabled_plugins = ["cri"]\n');
-  const bin = tmpDir(t, 'mk-bin-');
-  const log = path.join(bin, 'calls.log');
-  writeFileSync(path.join(bin, 'systemctl'), `#!/bin/sh\necho "systemctl $*" >> ${log}\nexit 0\n`);
-  chmodSync(path.join(bin, 'systemctl'), 0o755);
-  const old = process.env.PATH;
-  process.env.PATH = bin; // only the stand-in: nothing on this machine is restarted
-  t.after(() => void (process.env.PATH = old));
+  const tools = standInTools(t, { systemctl: RECORDS }, 'none'); // only the stand-in: nothing on this machine is restarted
 
   const out = await runInitPreflight({ host, cfg: testConfig(), paths, machine: machine(), ignored: ignoreSet(['KubeletVersion', 'CRI', 'FileExisting-losetup', 'FileExisting-mount', 'FileExisting-cp']), fix: true });
   const toml = readFileSync(host.resolve('/etc/containerd/config.toml'), 'utf8');
@@ -184,7 +179,7 @@ test('--fix enables containerd\'s CRI plugin and sets the pause image in config.
   assert.ok(out.fixed.some((f) => /removed "cri" from disabled_plugins/.test(f)));
   assert.ok(out.fixed.some((f) => /sandbox image = "registry.k8s.io\/pause:3.10.2"/.test(f)));
   assert.ok(out.fixed.includes('restarted containerd (systemctl restart containerd)'));
-  assert.equal(readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('restart containerd')).length, 1);
+  assert.equal(tools.calls().filter((l) => l.includes('restart containerd')).length, 1);
   assert.deepEqual(out.results.filter((r) => r.name === 'ContainerdCRIPlugin' || r.name === 'SandboxImage'), [], 'checked again: both pass now');});
 
 test('the checks that start before `kubelet --version` answers never read what it tells (needsNode)', async (t) => {

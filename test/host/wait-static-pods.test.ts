@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { testConfig } from '../helpers/test-config.js';
 import { nodePaths } from '../../src/host/paths.js';
 import { MkError, TimeoutError } from '../../src/errors.js';
 import { staticPodProgress, waitForControlPlane } from '../../src/kubelet/control-plane-wait.js';
+import { standInTools } from '../helpers/stand-in-tools.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
 
@@ -39,9 +40,7 @@ class Runtime {
 
 /** crictl, journalctl and systemctl stand-ins on PATH, reading a Runtime's files. */
 function standIns(t: { after: (fn: () => void) => void }): Runtime {
-  const bin = tmpDir(t as never, 'mk-bin-');
-  const state = path.join(bin, 'state');
-  mkdirSync(state);
+  const state = tmpDir(t as never, 'mk-crictl-');
   const tools: Record<string, string> = {
     crictl: `#!/bin/sh
 # crictl stand-in: answers from ${state}
@@ -57,13 +56,7 @@ exit 0
     journalctl: `#!/bin/sh\ncat "${state}/kubelet.log" 2>/dev/null\n`,
     systemctl: '#!/bin/sh\n# systemctl stand-in: the kubelet is active\nexit 0\n',
   };
-  for (const [name, text] of Object.entries(tools)) {
-    writeFileSync(path.join(bin, name), text);
-    chmodSync(path.join(bin, name), 0o755);
-  }
-  const old = process.env.PATH;
-  process.env.PATH = `${bin}:/usr/bin:/bin`;
-  t.after(() => void (process.env.PATH = old));
+  standInTools(t, tools);
   return new Runtime(state);
 }
 

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
@@ -17,6 +17,7 @@ import { waitFor } from '../../src/host/wait.js';
 import { TimeoutError } from '../../src/errors.js';
 import { controlPlaneTargets, waitForControlPlane, waitForKubelet } from '../../src/kubelet/control-plane-wait.js';
 import { parseKubeVersion } from '../../src/config/defaults.js';
+import { standInTools } from '../helpers/stand-in-tools.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
 
@@ -97,19 +98,11 @@ exit 0
 `;
 
 test('a never-healthy control plane times out with a diagnosis: kubelet state, its log, the restarting etcd and its log line', async (t) => {
-  const bin = tmpDir(t, 'mk-bin-');
-  const tools: Record<string, string> = {
+  standInTools(t, {
     crictl: CRICTL,
     systemctl: '#!/bin/sh\n# systemctl stand-in: the kubelet is active\nexit 0\n',
     journalctl: '#!/bin/sh\necho "E1125 kubelet.go:2000] \\"Error getting node\\" err=\\"node \\\\\\"node-a\\\\\\" not found\\""\n',
-  };
-  for (const [name, text] of Object.entries(tools)) {
-    writeFileSync(path.join(bin, name), text);
-    chmodSync(path.join(bin, name), 0o755);
-  }
-  const old = process.env.PATH;
-  process.env.PATH = `${bin}:/usr/bin:/bin`;
-  t.after(() => void (process.env.PATH = old));
+  });
 
   const addr = await healthServer(t, undefined);
   const host = tmpHost(t);
