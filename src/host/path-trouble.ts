@@ -55,13 +55,22 @@ export function changedWhileRead(nodePath: string, realPath: string): HostError 
   return new HostError('PATH_CHANGED', `${pathLabel(nodePath, realPath)} changed while it was read`, 'something else writes this file; wait until it is done (or stop it) and run the command again');
 }
 
+/**
+ * A read is whole when the file's size and time did not move and every byte came: files of
+ * /proc and /sys say size 0 and a time of "now", and are taken as read.
+ */
+export function unchangedDuringRead(before: { size: number; mtimeMs: number }, after: { size: number; mtimeMs: number }, bytes: number): boolean {
+  if (before.size === 0 && after.size === 0) return true;
+  return before.size === after.size && before.mtimeMs === after.mtimeMs && bytes === after.size;
+}
+
 /** errno codes of node:fs that say something about the path rather than about mini-kubeadm */
 const ERRNO: Record<string, { what: (op: string) => string; hint: string }> = {
   EACCES: { what: (op) => `permission denied (${op})`, hint: 'run as root, or make the path readable (and its directories searchable) by this user' },
   EPERM: { what: (op) => `operation not permitted (${op})`, hint: 'run as root; an immutable (chattr +i) or protected file must be freed first' },
   EISDIR: { what: (op) => `is a directory (${op})`, hint: 'a file is expected at this path: remove or move the directory' },
   ENOTDIR: { what: (op) => `a part of the path is a file, not a directory (${op})`, hint: 'a directory is expected along this path: remove or move the file that stands in its place' },
-  EEXIST: { what: (op) => `something else already exists there (${op})`, hint: 'remove or move what stands at this path' },
+  EEXIST: { what: (op) => `something that is not a directory stands along the path, where a directory is needed (${op})`, hint: 'remove or move the file that stands in the directory\'s place' },
   ELOOP: { what: (op) => `too many levels of symbolic links (${op})`, hint: 'a symbolic link along this path points back at itself: fix the link' },
   ENOENT: { what: (op) => `a directory along the path is missing, or is a symbolic link to nothing (${op})`, hint: 'fix or remove the dangling symbolic link along this path' },
   ENAMETOOLONG: { what: (op) => `the name is too long (${op})`, hint: 'give a shorter path' },

@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FileStat, Host, HostAction, RunOptions, RunResult } from './host.js';
-import { badRootfs, changedWhileRead, kindOf, notAFile, pathTrouble } from './path-trouble.js';
+import { badRootfs, changedWhileRead, kindOf, notAFile, pathTrouble, unchangedDuringRead } from './path-trouble.js';
 
 /** tries at reading a file that another process keeps changing, before giving up */
 const READ_TRIES = 3;
@@ -206,15 +206,6 @@ export class RealHost implements Host {
     }
     return undefined;
   }
-}
-
-/**
- * A read is whole when the file's size and time did not move and every byte came: files of
- * /proc and /sys say size 0 and a time of "now", and are taken as read.
- */
-function unchangedDuringRead(before: Stats, after: Stats, bytes: number): boolean {
-  if (before.size === 0 && after.size === 0) return true;
-  return before.size === after.size && before.mtimeMs === after.mtimeMs && bytes === after.size;
 }
 
 function isNotFound(e: unknown): boolean {
