@@ -20,7 +20,8 @@ const secretRef = (id: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Secret'
 async function kubeconfigPath(io: Io, flags: FlagValues, host: Host): Promise<string> {
   const { findKubeconfig } = await import('../kube/connect.js');
   const { path, candidates } = await findKubeconfig(str(flags, 'kubeconfig'), io.env, io.cwd, host);
-  if (!(await host.exists(path))) {
+  // read, not only looked for: a directory, FIFO or dangling link there gets the host's own error
+  if ((await host.readFile(path)) === undefined) {
     const rootfs = str(flags, 'rootfs');
     const under = rootfs ? ` (under --rootfs ${rootfs})` : '';
     throw new HostError(

@@ -249,7 +249,7 @@ const SPLIT_HOST_PORT = (text: string): string | undefined => {
 };
 
 /** kubeadm's ValidateJoinConfiguration (§5): field path, then kubeadm's text; a hint says how to fix it. */
-export async function validateJoinConfig(j: JoinConfig, host: Pick<Host, 'exists'>): Promise<Problem[]> {
+export async function validateJoinConfig(j: JoinConfig, host: Pick<Host, 'readFile'>): Promise<Problem[]> {
   const out: Problem[] = [];
   const bad = (code: string, message: string, hint: string) => out.push({ code, message, hint });
   const { bootstrapToken: bt, file } = j.discovery;
@@ -281,7 +281,7 @@ export async function validateJoinConfig(j: JoinConfig, host: Pick<Host, 'exists
       url = undefined;
     }
     if (url && url.protocol !== 'https:') bad('JOIN_DISCOVERY', `discovery.file.kubeConfigPath: Invalid value: "${p}": if a URL is used, the scheme must be https`, 'use an https:// URL or a local file');
-    else if (!url && !(await host.exists(path.resolve('/', p)))) bad('JOIN_DISCOVERY', `discovery.file.kubeConfigPath: Invalid value: "${p}": not a valid HTTPS URL or a file on disk`, 'give the path of a kubeconfig file with the cluster (e.g. a copy of the cluster-info kubeconfig), or an https:// URL');
+    else if (!url && (await host.readFile(path.resolve('/', p))) === undefined) bad('JOIN_DISCOVERY', `discovery.file.kubeConfigPath: Invalid value: "${p}": not a valid HTTPS URL or a file on disk`, 'give the path of a kubeconfig file with the cluster (e.g. a copy of the cluster-info kubeconfig), or an https:// URL');
   }
   if ((bt || j.discovery.tlsBootstrapToken) && !isValidBootstrapToken(j.discovery.tlsBootstrapToken)) {
     bad('JOIN_TOKEN', `discovery.tlsBootstrapToken: Invalid value: "${j.discovery.tlsBootstrapToken}": the bootstrap token is invalid`, 'give --tls-bootstrap-token (or --token) of the form [a-z0-9]{6}.[a-z0-9]{16}');

@@ -179,7 +179,8 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
       cfg.controlPlaneEndpoint = hp.host.includes(':') ? `[${hp.host}]:${cfg.localAPIEndpoint.bindPort}` : `${hp.host}:${cfg.localAPIEndpoint.bindPort}`;
     }
   }
-  if (cfg.cni.kind === 'file' && !(await host.stat(cfg.cni.path))?.isFile) {
+  // read, not stat: a directory, FIFO, device or dangling link gets the host's own error
+  if (cfg.cni.kind === 'file' && (await host.readFile(cfg.cni.path)) === undefined) {
     problems.push({
       code: 'INVALID_CNI',
       message: `--cni ${str('cni')}: no such manifest file ${rootfs === '/' ? cfg.cni.path : path.join(rootfs, cfg.cni.path)}`,

@@ -45,6 +45,7 @@ export function isReadOnly(command: string, args: readonly string[]): boolean {
 export async function nodeHost(flags: FlagValues, io: Io): Promise<Host> {
   const rootfs = typeof flags.rootfs === 'string' ? path.resolve(io.cwd, flags.rootfs) : '/';
   const real = new RealHost(rootfs);
+  await real.checkRoot();
   if (flags['dry-run'] !== true) return real;
   return new DryRunHost(real, isReadOnly);
 }

@@ -1,10 +1,15 @@
 // The Host that acts on the machine: node:fs under --rootfs, commands through execa.
 // The only file in src/ that imports node:fs or execa (test/unit/host-seam.test.ts checks).
 
-import { promises as fs, constants as fsc } from 'node:fs';
+import { promises as fs, constants as fsc, type Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FileStat, Host, HostAction, RunOptions, RunResult } from './host.js';
+import { badRootfs, changedWhileRead, kindOf, notAFile, pathTrouble, unchangedDuringRead } from './path-trouble.js';
+
+/** tries at reading a file that another process keeps changing, before giving up */
+const READ_TRIES = 3;
 
 export class RealHost implements Host {
   readonly dryRun = false;
@@ -12,18 +17,71 @@ export class RealHost implements Host {
 
   constructor(readonly rootfs = '/') {}
 
+  /** --rootfs must name a directory (a link to one is fine); said before anything reads under it */
+  async checkRoot(): Promise<void> {
+    if (this.rootfs === '/') return;
+    const s = await fs.stat(this.rootfs).catch(async (e: unknown) => {
+      const link = await fs.readlink(this.rootfs).catch(() => undefined);
+      if (link !== undefined) throw badRootfs(this.rootfs, `is a symbolic link to ${link}, which does not exist`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw badRootfs(this.rootfs, 'no such directory');
+      throw pathTrouble(e, 'stat', this.rootfs, this.rootfs);
+    });
+    const kind = kindOf(s);
+    if (kind !== 'directory') throw badRootfs(this.rootfs, `is a ${kind === 'fifo' ? 'named pipe (FIFO)' : kind}, not a directory`);
+  }
+
   /** where a node path really lives */
   resolve(p: string): string {
     if (!path.isAbsolute(p)) throw new Error(`internal: host paths must be absolute, got ${p}`);
     return this.rootfs === '/' ? path.normalize(p) : path.join(this.rootfs, p);
   }
 
+  /**
+   * The file's type is checked before it is opened (a FIFO would block, a device never end), it
+   * is opened non-blocking (the path may have been swapped since), and it is read again when
+   * its size or time changed during the read.
+   */
   async readFile(p: string): Promise<Buffer | undefined> {
+    const real = this.resolve(p);
+    const s = await this.statReal(p, real, 'read');
+    if (!s) return undefined;
+    const kind = kindOf(s);
+    if (kind !== 'file') throw notAFile(p, real, kind);
+    for (let attempt = 1; ; attempt++) {
+      let fh: FileHandle;
+      try {
+        fh = await fs.open(real, fsc.O_RDONLY | fsc.O_NONBLOCK);
+      } catch (e) {
+        if (isNotFound(e)) return undefined; // gone since the stat: not there
+        throw pathTrouble(e, 'read', p, real);
+      }
+      try {
+        const before = await fh.stat();
+        const k = kindOf(before);
+        if (k !== 'file') throw notAFile(p, real, k);
+        const data = await fh.readFile();
+        const after = await fh.stat();
+        if (unchangedDuringRead(before, after, data.length)) return data;
+      } catch (e) {
+        throw pathTrouble(e, 'read', p, real);
+      } finally {
+        await fh.close();
+      }
+      if (attempt === READ_TRIES) throw changedWhileRead(p, real);
+    }
+  }
+
+  /** stat(2) of a real path; undefined when nothing is there; a dangling link is an error when reading */
+  private async statReal(p: string, real: string, op: 'read' | 'stat'): Promise<Stats | undefined> {
     try {
-      return await fs.readFile(this.resolve(p));
+      return await fs.stat(real);
     } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
+      if (!isNotFound(e)) throw pathTrouble(e, op, p, real);
+      if (op === 'read') {
+        const link = await fs.readlink(real).catch(() => undefined);
+        if (link !== undefined) throw notAFile(p, real, 'dangling symlink', link);
+      }
+      return undefined;
     }
   }
 
@@ -32,13 +90,8 @@ export class RealHost implements Host {
   }
 
   async stat(p: string): Promise<FileStat | undefined> {
-    try {
-      const s = await fs.stat(this.resolve(p));
-      return { isFile: s.isFile(), isDirectory: s.isDirectory(), mode: s.mode & 0o7777, size: s.size };
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
+    const s = await this.statReal(p, this.resolve(p), 'stat');
+    return s && { isFile: s.isFile(), isDirectory: s.isDirectory(), mode: s.mode & 0o7777, size: s.size };
   }
 
   async exists(p: string): Promise<boolean> {
@@ -55,13 +108,15 @@ export class RealHost implements Host {
       return (await fs.readdir(this.resolve(p))).sort();
     } catch (e) {
       if (isNotFound(e)) return [];
-      throw e;
+      throw pathTrouble(e, 'list', p, this.resolve(p));
     }
   }
 
   async writeFile(p: string, data: string | Buffer, mode: number): Promise<void> {
     const real = this.resolve(p);
-    await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o755 });
+    await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o755 }).catch((e: unknown) => {
+      throw pathTrouble(e, 'write', p, real);
+    });
     // a hidden name: the kubelet reads every other file in /etc/kubernetes/manifests as a static
     // pod, and a half-written or vanishing one costs a pod with another UID and a ~10 s restart
     const tmp = path.join(path.dirname(real), `.${path.basename(real)}.tmp-${randomBytes(4).toString('hex')}`);
@@ -71,7 +126,7 @@ export class RealHost implements Host {
       await fs.rename(tmp, real);
     } catch (e) {
       await fs.rm(tmp, { force: true });
-      throw e;
+      throw pathTrouble(e, 'write', p, real);
     }
     const content = typeof data === 'string' ? data : data.toString('utf8');
     this.actions.push({ kind: 'write', path: p, mode, bytes: Buffer.byteLength(data), content });
@@ -80,35 +135,43 @@ export class RealHost implements Host {
   async mkdir(p: string, mode: number): Promise<void> {
     const real = this.resolve(p);
     const existed = await this.exists(p);
-    await fs.mkdir(real, { recursive: true, mode });
+    try {
+      await fs.mkdir(real, { recursive: true, mode });
+      if (!existed) await fs.chmod(real, mode);
+    } catch (e) {
+      throw pathTrouble(e, 'make directory', p, real);
+    }
     if (!existed) {
-      await fs.chmod(real, mode);
       this.actions.push({ kind: 'mkdir', path: p, mode });
     }
   }
 
   async chmod(p: string, mode: number): Promise<void> {
-    await fs.chmod(this.resolve(p), mode);
+    await fs.chmod(this.resolve(p), mode).catch((e: unknown) => {
+      throw pathTrouble(e, 'chmod', p, this.resolve(p));
+    });
     this.actions.push({ kind: 'chmod', path: p, mode });
   }
 
   async symlink(target: string, p: string): Promise<void> {
     const real = this.resolve(p);
-    await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o755 });
     const tmp = path.join(path.dirname(real), `.${path.basename(real)}.tmp-${randomBytes(4).toString('hex')}`);
     try {
+      await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o755 });
       await fs.symlink(target, tmp);
       await fs.rename(tmp, real);
     } catch (e) {
       await fs.rm(tmp, { force: true });
-      throw e;
+      throw pathTrouble(e, 'link', p, real);
     }
     this.actions.push({ kind: 'symlink', path: p, target });
   }
 
   async remove(p: string): Promise<void> {
     if (!(await this.exists(p))) return;
-    await fs.rm(this.resolve(p), { recursive: true, force: true });
+    await fs.rm(this.resolve(p), { recursive: true, force: true }).catch((e: unknown) => {
+      throw pathTrouble(e, 'remove', p, this.resolve(p));
+    });
     this.actions.push({ kind: 'remove', path: p });
   }
 

@@ -5,14 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/main.js';
-import { runCli } from '../helpers/run-cli.js';
+import { cliCopyForAnyUser, runCli, runCliAsNobody } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-host.js';
-import { CLI } from '../helpers/netns.js';
 
 function fakeNode(root: string): string {
   const admin = path.join(root, 'etc/kubernetes/admin.conf');
@@ -100,29 +98,9 @@ for (const c of helpCases) {
   });
 }
 
-/**
- * The built CLI (bin/, the bundles, templates/) copied where every user can read it: the
- * checkout may sit in a directory other users cannot enter (e.g. under root's home).
- */
-function cliCopyForAnyUser(t: Parameters<typeof tmpDir>[0]): string {
-  const repo = path.dirname(path.dirname(CLI));
-  const dir = tmpDir(t, 'mk-cli-');
-  for (const part of ['bin', 'dist/bundle', 'templates', 'package.json']) cpSync(path.join(repo, part), path.join(dir, part), { recursive: true });
-  chmodSync(dir, 0o755);
-  return path.join(dir, 'bin/mini-kubeadm');
-}
-
 test('preflight refuses a user who is not root (exit 2), unless the check is ignored', (t) => {
   const cli = cliCopyForAnyUser(t);
-  const run = (extra: string[]) => {
-    try {
-      execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, 'reset', 'phase', 'preflight', '--force', ...extra], { encoding: 'utf8', stdio: 'pipe' });
-      return { code: 0, stderr: '' };
-    } catch (e) {
-      const err = e as { status: number; stderr: string };
-      return { code: err.status, stderr: err.stderr };
-    }
-  };
+  const run = (extra: string[]) => runCliAsNobody(cli, ['reset', 'phase', 'preflight', '--force', ...extra]);
   const refused = run([]);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /IsPrivilegedUser.*not running as root/);

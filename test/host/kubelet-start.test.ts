@@ -5,9 +5,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import yaml from 'js-yaml';
 import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
 import { testConfig } from '../helpers/test-config.js';
@@ -15,6 +14,7 @@ import { nodePaths } from '../../src/host/paths.js';
 import { restartKubelet, stopKubelet, writeKubeletFiles } from '../../src/kubelet/kubelet-files.js';
 import { enableClientCertRotation } from '../../src/kubelet/cert-rotation.js';
 import { parseKubeVersion } from '../../src/config/defaults.js';
+import { standInTools, RECORDS } from '../helpers/stand-in-tools.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
 
@@ -26,17 +26,7 @@ const LAB_CONTAINERD = `version = 2
 `;
 
 /** A PATH holding only recording stand-ins: nothing real is asked or changed. */
-function fakePath(t: Parameters<typeof tmpDir>[0], tools: string[]): { log: string; restore: () => void } {
-  const bin = tmpDir(t, 'mk-bin-');
-  const log = path.join(bin, 'calls.log');
-  for (const tool of tools) {
-    writeFileSync(path.join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> ${log}\nexit 0\n`);
-    chmodSync(path.join(bin, tool), 0o755);
-  }
-  const old = process.env.PATH;
-  process.env.PATH = bin;
-  return { log, restore: () => void (process.env.PATH = old) };
-}
+const fakePath = (t: Parameters<typeof tmpDir>[0], tools: string[]) => standInTools(t!, Object.fromEntries(tools.map((x) => [x, RECORDS])), 'none');
 
 test('kubelet-start on a cgroup v1 node with the lab\'s containerd: cgroupfs, failCgroupV1 false, files 0644', async (t) => {
   const host = tmpHost(t);
@@ -66,7 +56,7 @@ test('kubelet-start on a cgroup v1 node with the lab\'s containerd: cgroupfs, fa
   assert.match(written.decisions.cgroupDriver.reason!, /SystemdCgroup = false/);
 
   assert.equal(outcome.kind, 'restarted');
-  const calls = readFileSync(fake.log, 'utf8').trim().split('\n').filter((l) => !l.includes('is-active'));
+  const calls = fake.calls().filter((l) => !l.includes('is-active'));
   assert.deepEqual(calls, ['systemctl stop kubelet', 'systemctl daemon-reload', 'systemctl restart kubelet']);
 });
 

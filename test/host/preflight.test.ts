@@ -4,50 +4,26 @@
 
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { tmpDir, tmpHost } from '../helpers/tmp-host.js';
+import { tmpHost } from '../helpers/tmp-host.js';
+import { standInTools, RECORDS } from '../helpers/stand-in-tools.js';
 import { testConfig } from '../helpers/test-config.js';
 import { nodePaths } from '../../src/host/paths.js';
 import type { RealHost } from '../../src/host/real-host.js';
 import type { InitConfig } from '../../src/config/types.js';
 import { initChecks } from '../../src/preflight/checks.js';
 import { preflightEnv, preflightFailure, runChecks, runInitPreflight, type CheckResult } from '../../src/preflight/run.js';
-import { realMachineProbe, type MachineProbe } from '../../src/preflight/probe.js';
+import { realMachineProbe } from '../../src/preflight/probe.js';
 import { ignoreSet } from '../../src/preflight/ignore.js';
 import { parseContainerdConfig } from '../../src/kubelet/containerd-config.js';
 import { parseKubeVersion } from '../../src/config/defaults.js';
 import { factsFor } from '../../src/config/versions.js';
 import { buildManifest, readNodeFacts } from '../../src/manifests/static-pod.js';
 import type { TemplateName } from '../../src/manifests/render.js';
+import { healthyNode, machine, put } from '../helpers/preflight-node.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
-
-/** a machine that is fine in every respect preflight asks about, unless told otherwise */
-const machine = (over: Partial<MachineProbe> = {}): MachineProbe => ({
-  uid: () => 0,
-  cpus: () => 2,
-  memoryMB: () => 4096,
-  hostname: () => 'node-a',
-  tryListen: async () => undefined,
-  resolves: async () => true,
-  ...over,
-});
-
-function put(host: RealHost, file: string, text: string) {
-  mkdirSync(path.dirname(host.resolve(file)), { recursive: true });
-  writeFileSync(host.resolve(file), text);
-}
-
-/** a healthy node's kernel files: forwarding on, bridge-nf on, no swap, cgroup v2 */
-function healthyNode(host: RealHost) {
-  put(host, '/proc/sys/net/ipv4/ip_forward', '1\n');
-  put(host, '/proc/sys/net/bridge/bridge-nf-call-iptables', '1\n');
-  put(host, '/proc/swaps', 'Filename\tType\tSize\tUsed\tPriority\n');
-  put(host, '/proc/sys/kernel/osrelease', '6.1.0-27-amd64\n');
-  put(host, '/sys/fs/cgroup/cgroup.controllers', 'cpuset cpu io memory hugetlb pids rdma misc\n');
-}
 
 async function check(host: RealHost, cfg: InitConfig, names: string[], m = machine(), ignore: string[] = []): Promise<CheckResult[]> {
   const ignored = ignoreSet(ignore);
@@ -167,13 +143,7 @@ test('--fix enables containerd\'s CRI plugin and sets the pause image in config.
   const host = tmpHost(t);
   healthyNode(host);
   put(host, '/etc/containerd/config.toml', '# from the containerd.io package\ndisabled_plugins = ["cri"]\n');
-  const bin = tmpDir(t, 'mk-bin-');
-  const log = path.join(bin, 'calls.log');
-  writeFileSync(path.join(bin, 'systemctl'), `#!/bin/sh\necho "systemctl $*" >> ${log}\nexit 0\n`);
-  chmodSync(path.join(bin, 'systemctl'), 0o755);
-  const old = process.env.PATH;
-  process.env.PATH = bin; // only the stand-in: nothing on this machine is restarted
-  t.after(() => void (process.env.PATH = old));
+  const tools = standInTools(t, { systemctl: RECORDS }, 'none'); // only the stand-in: nothing on this machine is restarted
 
   const out = await runInitPreflight({ host, cfg: testConfig(), paths, machine: machine(), ignored: ignoreSet(['KubeletVersion', 'CRI', 'FileExisting-losetup', 'FileExisting-mount', 'FileExisting-cp']), fix: true });
   const toml = readFileSync(host.resolve('/etc/containerd/config.toml'), 'utf8');
@@ -184,17 +154,12 @@ test('--fix enables containerd\'s CRI plugin and sets the pause image in config.
   assert.ok(out.fixed.some((f) => /removed "cri" from disabled_plugins/.test(f)));
   assert.ok(out.fixed.some((f) => /sandbox image = "registry.k8s.io\/pause:3.10.2"/.test(f)));
   assert.ok(out.fixed.includes('restarted containerd (systemctl restart containerd)'));
-  assert.equal(readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('restart containerd')).length, 1);
+  assert.equal(tools.calls().filter((l) => l.includes('restart containerd')).length, 1);
   assert.deepEqual(out.results.filter((r) => r.name === 'ContainerdCRIPlugin' || r.name === 'SandboxImage'), [], 'checked again: both pass now');});
 
 test('the checks that start before `kubelet --version` answers never read what it tells (needsNode)', async (t) => {
   const host = tmpHost(t);
-  const bin = tmpDir(t, 'mk-bin-');
-  writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n');
-  chmodSync(path.join(bin, 'systemctl'), 0o755);
-  const old = process.env.PATH;
-  process.env.PATH = bin;
-  t.after(() => void (process.env.PATH = old));
+  standInTools(t, { systemctl: '#!/bin/sh\nexit 0\n' }, 'none');
   const out = await runInitPreflight({ host, cfg: testConfig(), paths, machine: machine(), ignored: ignoreSet([]), fix: false });
   assert.ok(out.results.some((r) => r.name === 'CRI'), 'the checks ran (no crictl on this PATH)');
   assert.deepEqual(out.results.filter((r) => /the check itself failed/.test(r.message)), []);
@@ -249,12 +214,7 @@ test('re-run of init: a port held by a real listener is kept only when its compo
 
 /** PATH with a quiet systemctl only: no crictl here, so ImagePull can only say it did not look */
 function noCrictl(t: TestContext) {
-  const bin = tmpDir(t, 'mk-bin-');
-  writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n');
-  chmodSync(path.join(bin, 'systemctl'), 0o755);
-  const old = process.env.PATH;
-  process.env.PATH = bin;
-  t.after(() => void (process.env.PATH = old));
+  standInTools(t, { systemctl: '#!/bin/sh\nexit 0\n' }, 'none');
 }
 
 test('ImagePull runs last, announced, once every other check passed or was ignored', async (t) => {

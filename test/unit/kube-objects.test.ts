@@ -35,14 +35,18 @@ function normalise(o: KubeObject): KubeObject {
   return prune(copy) as KubeObject;
 }
 
-/** Go's printer drops false and writes zero structs ("status: {}", "creationTimestamp: null"): zero values mean nothing */
+/**
+ * Go's printer writes zero structs ("status: {}", "creationTimestamp: null"), which mean
+ * nothing; a false is kept on both sides: kubeadm writes it where the field is a pointer
+ * (allowPrivilegeEscalation: false), and an object without it is not kubeadm's
+ */
 function prune(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(prune);
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     const p = prune(x);
-    if (p === null || p === false || (typeof p === 'object' && !Array.isArray(p) && Object.keys(p as object).length === 0)) continue;
+    if (p === null || (typeof p === 'object' && !Array.isArray(p) && Object.keys(p as object).length === 0)) continue;
     out[k] = p;
   }
   return out;
