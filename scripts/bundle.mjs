@@ -8,6 +8,10 @@
 // starting its ESM loader; the phase catalog goes in as data (no phase file), and its actions'
 // import()s as stubs (the front hands every action to the ESM bundle before it runs).
 //
+// Last, the single executable's script (src/sea.ts: the front, then main), everything in one
+// CommonJS file, dist/sea/sea.cjs, as Node 20's single executable applications need it (no
+// import() of files, require() of builtins only); scripts/sea.mjs makes the executable of it.
+//
 // The chunks sit three levels below the repository, as dist/src/<dir>/*.js do, so the
 // `../../../templates` that addons/ and manifests/ resolve from import.meta.url still lands on
 // templates/.
@@ -101,4 +105,20 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [lazyChildProcessForCommander, catalogAsData, importsAsStubs],
+});
+
+await build({
+  entryPoints: [path.join(repo, 'dist/src/sea.js')],
+  outfile: path.join(repo, 'dist/sea/sea.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  // the executable's templates are its assets (src/host/templates.ts never reads files there)
+  define: { 'import.meta.url': 'undefined' },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander, catalogAsData],
 });
