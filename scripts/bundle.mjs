@@ -17,7 +17,7 @@
 // templates/.
 
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -107,6 +107,18 @@ await build({
   plugins: [lazyChildProcessForCommander, catalogAsData, importsAsStubs],
 });
 
+/**
+ * A single executable's script has no import() at all ("A dynamic import callback was not
+ * specified"), not even of builtins, which esbuild leaves as import(): each becomes a require.
+ */
+const builtinImportsAsRequire = {
+  name: 'builtin-imports-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'mk-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'mk-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 await build({
   entryPoints: [path.join(repo, 'dist/src/sea.js')],
   outfile: path.join(repo, 'dist/sea/sea.cjs'),
@@ -120,5 +132,6 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [lazyChildProcessForCommander, catalogAsData],
+  plugins: [lazyChildProcessForCommander, catalogAsData, builtinImportsAsRequire],
 });
+if (/\bimport\(/.test(readFileSync(path.join(repo, 'dist/sea/sea.cjs'), 'utf8'))) throw new Error('dist/sea/sea.cjs still calls import(), which a single executable cannot run');
