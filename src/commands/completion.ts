@@ -107,8 +107,9 @@ _mini_kubeadm() {
     w=\${words[i]}
     if [[ -n $pending ]]; then pending=''; continue; fi
     if [[ $w == -* ]]; then
-      [[ $w != *=* ]] && (( \${valued[(Ie)$w]} )) && pending=$w
-    elif (( \${\${cmds%%:*}[(Ie)$w]} )); then
+      # (Ie): the index of the exact word, 0 when absent
+      [[ $w != *=* && \${valued[(Ie)$w]} != 0 ]] && pending=$w
+    elif [[ \${\${cmds%%:*}[(Ie)$w]} != 0 ]]; then
       cmdpath+="\${cmdpath:+ }$w"
       _mini_kubeadm_node "$cmdpath"
     fi
