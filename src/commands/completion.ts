@@ -19,31 +19,47 @@ const valued = (fs: readonly CompletionFlag[]) => names(fs.filter((f) => f.takes
 /** the case label of a command path (the words joined by single spaces) */
 const label = (n: CompletionNode) => q(n.path.join(' '));
 
-/** `PATH|FLAG) words ;;` rows: the values of each flag that names them */
-function choiceRows(nodes: readonly CompletionNode[], emit: (choices: readonly string[]) => string): string[] {
-  return nodes.flatMap((n) => n.flags.filter((f) => f.choices).map((f) => `    ${q(`${n.path.join(' ')}|${f.name}`)}) ${emit(f.choices!)} ;;`));
+/** how one shell spells the two lookups: what a command path sets, and what a flag's values set */
+interface LookupSyntax {
+  words: string;
+  node: (n: CompletionNode) => string;
+  noNode: string;
+  choices: (values: readonly string[]) => string;
+  noChoices: string;
 }
 
-function bash(nodes: readonly CompletionNode[]): string {
-  const rows = nodes.map((n) => `    ${label(n)}) _mk_cmds=${q(names(n.commands))}; _mk_flags=${q(names(n.flags))}; _mk_valued=${q(valued(n.flags))} ;;`);
-  return `# bash completion for mini-kubeadm (made by \`mini-kubeadm completion bash\`)
-# Load it in this shell:   source <(mini-kubeadm completion bash)
-# or for every shell:      mini-kubeadm completion bash > /etc/bash_completion.d/mini-kubeadm
-
-# the subcommands, flags and flags with a value of a command path
+/** the table both scripts hold: a command path's words, and the values of a flag that names them */
+function lookups(nodes: readonly CompletionNode[], s: LookupSyntax): string {
+  const choiceRows = nodes.flatMap((n) => n.flags.filter((f) => f.choices).map((f) => `    ${q(`${n.path.join(' ')}|${f.name}`)}) ${s.choices(f.choices!)} ;;`));
+  return `# ${s.words} of a command path
 _mini_kubeadm_node() {
   case "$1" in
-${rows.join('\n')}
-    *) _mk_cmds=''; _mk_flags=''; _mk_valued='' ;;
+${nodes.map((n) => `    ${label(n)}) ${s.node(n)} ;;`).join('\n')}
+    *) ${s.noNode} ;;
   esac
 }
 
 # the values a flag of a command path accepts, when it names them
 _mini_kubeadm_choices() {
   case "$1|$2" in
-${choiceRows(nodes, (c) => `echo ${q(c.join(' '))}`).join('\n')}
+${choiceRows.join('\n')}
+    *) ${s.noChoices} ;;
   esac
+}`;
 }
+
+function bash(nodes: readonly CompletionNode[]): string {
+  return `# bash completion for mini-kubeadm (made by \`mini-kubeadm completion bash\`)
+# Load it in this shell:   source <(mini-kubeadm completion bash)
+# or for every shell:      mini-kubeadm completion bash > /etc/bash_completion.d/mini-kubeadm
+
+${lookups(nodes, {
+  words: 'the subcommands, flags and flags with a value',
+  node: (n) => `_mk_cmds=${q(names(n.commands))}; _mk_flags=${q(names(n.flags))}; _mk_valued=${q(valued(n.flags))}`,
+  noNode: "_mk_cmds=''; _mk_flags=''; _mk_valued=''",
+  choices: (c) => `echo ${q(c.join(' '))}`,
+  noChoices: ':',
+})}
 
 _mini_kubeadm() {
   local cur=\${COMP_WORDS[COMP_CWORD]} cmdpath='' pending='' w i
@@ -77,27 +93,18 @@ complete -o default -F _mini_kubeadm mini-kubeadm
 const described = (ws: readonly CompletionWord[]) => `(${ws.map((w) => q(`${w.name.replaceAll(':', '\\:')}:${w.description}`)).join(' ')})`;
 
 function zsh(nodes: readonly CompletionNode[]): string {
-  const rows = nodes.map((n) => `    ${label(n)}) cmds=${described(n.commands)}; flags=${described(n.flags)}; valued=(${valued(n.flags)}) ;;`);
   return `#compdef mini-kubeadm
 # zsh completion for mini-kubeadm (made by \`mini-kubeadm completion zsh\`)
 # Load it in this shell (after compinit):   source <(mini-kubeadm completion zsh)
 # or put it on $fpath as _mini-kubeadm
 
-# the subcommands and flags (NAME:DESCRIPTION) and the flags with a value of a command path
-_mini_kubeadm_node() {
-  case "$1" in
-${rows.join('\n')}
-    *) cmds=(); flags=(); valued=() ;;
-  esac
-}
-
-# the values a flag of a command path accepts, when it names them
-_mini_kubeadm_choices() {
-  case "$1|$2" in
-${choiceRows(nodes, (c) => `choices=(${c.map(q).join(' ')})`).join('\n')}
-    *) choices=() ;;
-  esac
-}
+${lookups(nodes, {
+  words: 'the subcommands and flags (NAME:DESCRIPTION) and the flags with a value',
+  node: (n) => `cmds=${described(n.commands)}; flags=${described(n.flags)}; valued=(${valued(n.flags)})`,
+  noNode: 'cmds=(); flags=(); valued=()',
+  choices: (c) => `choices=(${c.map(q).join(' ')})`,
+  noChoices: 'choices=()',
+})}
 
 _mini_kubeadm() {
   local cmdpath='' pending='' w i
