@@ -8,12 +8,16 @@
 // starting its ESM loader; the phase catalog goes in as data (no phase file), and its actions'
 // import()s as stubs (the front hands every action to the ESM bundle before it runs).
 //
+// Last, the single executable's script (src/sea.ts: the front, then main), everything in one
+// CommonJS file, dist/sea/sea.cjs, as Node 20's single executable applications need it (no
+// import() of files, require() of builtins only); scripts/sea.mjs makes the executable of it.
+//
 // The chunks sit three levels below the repository, as dist/src/<dir>/*.js do, so the
 // `../../../templates` that addons/ and manifests/ resolve from import.meta.url still lands on
 // templates/.
 
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -102,3 +106,32 @@ await build({
   logLevel: 'warning',
   plugins: [lazyChildProcessForCommander, catalogAsData, importsAsStubs],
 });
+
+/**
+ * A single executable's script has no import() at all ("A dynamic import callback was not
+ * specified"), not even of builtins, which esbuild leaves as import(): each becomes a require.
+ */
+const builtinImportsAsRequire = {
+  name: 'builtin-imports-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'mk-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'mk-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+await build({
+  entryPoints: [path.join(repo, 'dist/src/sea.js')],
+  outfile: path.join(repo, 'dist/sea/sea.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  // the executable's templates are its assets (src/host/templates.ts never reads files there)
+  define: { 'import.meta.url': 'undefined' },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander, catalogAsData, builtinImportsAsRequire],
+});
+if (/\bimport\(/.test(readFileSync(path.join(repo, 'dist/sea/sea.cjs'), 'utf8'))) throw new Error('dist/sea/sea.cjs still calls import(), which a single executable cannot run');

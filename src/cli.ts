@@ -1,4 +1,4 @@
-// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, version.
+// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, version, completion.
 // Phase commands come from the phase catalog (names, texts, flags: no phase code); every action
 // loads its code on demand and does nothing before that import() (src/front.ts relies on it),
 // and given argv only the branch it names gets subcommands, so that `--help` stays fast.
@@ -76,8 +76,26 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
       (await import('./commands/version.js')).printVersion(io, flagValues(c) as FlagValues),
     ),
   );
+  program.addCommand(completionCommand(io));
   inheritSettings(program, program);
   return program;
+}
+
+const COMPLETION_LONG = `Output shell completion code for the specified shell (bash or zsh).
+The shell code must be evaluated to provide interactive completion of mini-kubeadm
+commands, phases and flags (it is written from this command tree, as --help is).
+
+  bash:  source <(mini-kubeadm completion bash)
+  zsh:   source <(mini-kubeadm completion zsh)    (after compinit)`;
+
+/** `completion bash|zsh` (kubeadm's `completion`): the script walks the whole tree, built here without argv */
+function completionCommand(io: Io): Command {
+  return addFlags(new Command('completion').summary('Output shell completion code for the specified shell (bash or zsh)').description(COMPLETION_LONG).argument('[shell]', 'bash or zsh'), [], {
+    output: false,
+  }).action(async (shell: string | undefined) => {
+    const [{ completionModel }, { printCompletion }] = await Promise.all([import('./workflow/completion-model.js'), import('./commands/completion.js')]);
+    printCompletion(io, shell, completionModel(buildCli(io)));
+  });
 }
 
 const TOKEN_LONG = `This command manages bootstrap tokens. It is optional and needed only for

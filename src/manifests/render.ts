@@ -2,7 +2,7 @@
 // must get a value and every value must have a placeholder; the result is parsed back and
 // checked as a static pod before anyone writes it.
 
-import { fileURLToPath } from 'node:url';
+import { readShippedTemplate } from '../host/templates.js';
 import { validateStaticPod, type StaticPod } from './validate.js';
 
 export type TemplateName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler';
@@ -28,11 +28,9 @@ function loadYaml(): Promise<Yaml> {
 
 /** The text of a template shipped with mini-kubeadm (read from the package, never under --rootfs). */
 export async function readTemplate(name: TemplateName): Promise<string> {
-  const { RealHost } = await import('../host/real-host.js');
-  const file = fileURLToPath(new URL(`../../../templates/manifests/${name}.yaml`, import.meta.url));
-  const text = await new RealHost('/').readText(file);
-  if (text === undefined) throw new TemplateError(name, `missing file ${file}`);
-  return text;
+  const got = await readShippedTemplate(`manifests/${name}.yaml`);
+  if ('missing' in got) throw new TemplateError(name, `missing file ${got.missing}`);
+  return got.text;
 }
 
 /** Drops the template's leading comment block (it documents the template, not the manifest). */

@@ -9,9 +9,12 @@
 //   npm run bench -- --runs 11          more rounds
 //   npm run bench -- --bin OTHER/bin/mini-kubeadm   also time another build (e.g. before a change)
 //   npm run bench -- --only help        only the cases whose name matches (and node -e 0)
+//
+// Each CLI case runs as bin/mini-kubeadm (the package) and as dist/sea/mini-kubeadm (the single
+// executable, when `npm run build` made it), each row named after what ran.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,15 +24,23 @@ const args = parseArgs({ options: { runs: { type: 'string', default: '7' }, bin:
 const N = Number(args.runs);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const thisBin = path.join(repo, 'bin/mini-kubeadm');
-const bins = [thisBin, ...args.bin.map((b) => path.resolve(b))];
+const seaFile = path.join(repo, 'dist/sea/mini-kubeadm');
+/** how each build under test is started: a launcher run by this node, or the executable itself */
+const launchers: { label: string; cmd: string[] }[] = [
+  { label: '', cmd: [process.execPath, thisBin] },
+  ...(existsSync(seaFile) ? [{ label: ` [${path.relative(repo, seaFile)}]`, cmd: [seaFile] }] : []),
+  ...args.bin.map((b) => ({ label: ` [${path.relative(process.cwd(), path.resolve(b))}]`, cmd: [process.execPath, path.resolve(b)] })),
+];
+const nodeItself = { label: '', cmd: [process.execPath] };
 const scratch = mkdtempSync(path.join(tmpdir(), 'mk-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 interface Case {
   name: string;
-  argv: (bin: string, dir: string) => string[];
+  /** the command line, after the launcher's (mk) */
+  argv: (mk: string[], dir: string) => string[];
   /** untimed preparation in the run's fresh directory */
-  prepare?: (bin: string, dir: string) => void;
+  prepare?: (mk: string[], dir: string) => void;
   /** ms, on the median */
   target?: number;
   /** a case of the CLI (timed once per build) rather than of node itself */
@@ -48,7 +59,7 @@ function childCpuMs(): number {
 function run(argv: string[]): { ms: number; cpu: number; ok: boolean; err: string } {
   const c0 = childCpuMs();
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, argv, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { ms: performance.now() - t0, cpu: childCpuMs() - c0, ok: r.status === 0, err: (r.stderr || r.stdout).trim().split('\n').at(-1) ?? '' };
 }
 
@@ -66,25 +77,25 @@ const ecdsaConfig = (d: string) =>
     '',
   ].join('\n');
 
-const certsAll = (bin: string, d: string) => [bin, 'phase', 'certs', 'all', '--cert-dir', `${d}/pki`, ...NODE_FLAGS];
+const certsAll = (mk: string[], d: string) => [...mk, 'phase', 'certs', 'all', '--cert-dir', `${d}/pki`, ...NODE_FLAGS];
 
 const CASES: Case[] = [
-  { name: 'node -e 0', argv: () => ['-e', '0'], perBin: false },
-  { name: 'mini-kubeadm --help', argv: (bin) => [bin, '--help'], target: 150, perBin: true },
-  { name: 'mini-kubeadm init --help', argv: (bin) => [bin, 'init', '--help'], perBin: true },
+  { name: 'node -e 0', argv: (node) => [...node, '-e', '0'], perBin: false },
+  { name: 'mini-kubeadm --help', argv: (mk) => [...mk, '--help'], target: 150, perBin: true },
+  { name: 'mini-kubeadm init --help', argv: (mk) => [...mk, 'init', '--help'], perBin: true },
   { name: 'phase certs all', argv: certsAll, target: 1500, perBin: true },
   {
     // ECDSA-P256 keys (config file only): what is left when RSA key generation is not the cost
     name: 'phase certs all (ECDSA-P256)',
-    prepare: (_bin, d) => writeFileSync(`${d}/kubeadm.yaml`, ecdsaConfig(d)),
-    argv: (bin, d) => [bin, 'phase', 'certs', 'all', '--config', `${d}/kubeadm.yaml`],
+    prepare: (_mk, d) => writeFileSync(`${d}/kubeadm.yaml`, ecdsaConfig(d)),
+    argv: (mk, d) => [...mk, 'phase', 'certs', 'all', '--config', `${d}/kubeadm.yaml`],
     perBin: true,
   },
-  { name: 'phase certs all (reuse)', prepare: (bin, d) => void run(certsAll(bin, d)), argv: certsAll, perBin: true },
+  { name: 'phase certs all (reuse)', prepare: (mk, d) => void run(certsAll(mk, d)), argv: certsAll, perBin: true },
   {
     name: 'phase kubeconfig all',
-    prepare: (bin, d) => void run([bin, 'phase', 'certs', 'ca', '--cert-dir', `${d}/pki`]),
-    argv: (bin, d) => [bin, 'phase', 'kubeconfig', 'all', '--cert-dir', `${d}/pki`, '--kubeconfig-dir', d, ...NODE_FLAGS],
+    prepare: (mk, d) => void run([...mk, 'phase', 'certs', 'ca', '--cert-dir', `${d}/pki`]),
+    argv: (mk, d) => [...mk, 'phase', 'kubeconfig', 'all', '--cert-dir', `${d}/pki`, '--kubeconfig-dir', d, ...NODE_FLAGS],
     target: 1000,
     perBin: true,
   },
@@ -93,23 +104,24 @@ const CASES: Case[] = [
 interface Row {
   label: string;
   c: Case;
-  bin: string;
+  mk: string[];
   times: number[];
   cpus: number[];
   failure: string;
 }
 
-const label = (c: Case, bin: string) => (c.perBin && bin !== thisBin ? `${c.name} [${path.relative(process.cwd(), bin)}]` : c.name);
 const only = args.only === undefined ? undefined : new RegExp(args.only);
-const rows: Row[] = CASES.filter((c) => !only || !c.perBin || only.test(c.name)).flatMap((c) => (c.perBin ? bins : [thisBin]).map((bin) => ({ label: label(c, bin), c, bin, times: [], cpus: [], failure: '' })));
+const rows: Row[] = CASES.filter((c) => !only || !c.perBin || only.test(c.name)).flatMap((c) =>
+  (c.perBin ? launchers : [nodeItself]).map((l) => ({ label: `${c.name}${l.label}`, c, mk: l.cmd, times: [], cpus: [], failure: '' })),
+);
 
 const loadBefore = loadavg()[0]!;
 const started = performance.now();
 for (let i = 0; i < N; i++) {
   for (const row of rows) {
     const dir = mkdtempSync(path.join(scratch, 'run-'));
-    row.c.prepare?.(row.bin, dir);
-    const r = run(row.c.argv(row.bin, dir));
+    row.c.prepare?.(row.mk, dir);
+    const r = run(row.c.argv(row.mk, dir));
     if (!r.ok) row.failure ||= r.err;
     row.times.push(r.ms);
     row.cpus.push(r.cpu);

@@ -2,6 +2,7 @@
 # The real-cluster e2e: a throwaway node on this machine, `init` in it as a user would on
 # a VM, checks that the cluster works, `reset`, checks that nothing is left, clean-up.
 #   bash test/e2e/e2e.sh                 (E2E_TOOL=kubeadm|mini-kubeadm, default kubeadm)
+#   E2E_TOOL=mini-kubeadm E2E_INSTALL=sea bash test/e2e/e2e.sh   (the single executable alone, no node in the node)
 # It installs what it needs (Debian packages, Go builds into ~/.cache/mini-kubeadm-lab),
 # always removes the node (trap), then checks the host is as before. Exit 0 = all passed.
 # E2E_KEEP_NODE=1 leaves the node running for inspection (node.sh exec/down).
@@ -12,6 +13,7 @@ trap 'echo "e2e: unexpected error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $B
 . "$E2E_DIR/lib/clean.sh"
 
 RUN=$LAB_CACHE/runs/e2e-$E2E_TOOL
+if [[ $E2E_TOOL == mini-kubeadm && $E2E_INSTALL == sea ]]; then RUN+=-sea; fi
 # the host check judges this run's node; other runs' nodes on the machine (their cgroups and
 # processes) and their /tmp entries are info (lib/hostcheck.sh); the sentinel is this run's own
 export HOSTCHECK_NODES=${HOSTCHECK_NODES:-$NODE}
@@ -105,7 +107,7 @@ EOM
 
 main() {
   mkdir -p "$RUN"; rm -rf "${RUN:?}"/*
-  echo "e2e: tool $E2E_TOOL, Kubernetes $K8S_VERSION, node $NODE"
+  echo "e2e: tool $E2E_TOOL (install: $E2E_INSTALL), Kubernetes $K8S_VERSION, node $NODE"
   local t0; t0=$(now)
   ensure_deps
   pass "dependencies ready ($(since "$t0")s)"
@@ -119,6 +121,9 @@ main() {
 
   STAGE=node
   t0=$(now); node_up; pass "node $NODE up with images imported ($(since "$t0")s)"
+  if [[ $E2E_TOOL == mini-kubeadm && $E2E_INSTALL == sea ]]; then
+    check "the node has no node on its PATH, and mini-kubeadm as one file ($(mk_in_node))" nx sh -c "! command -v node && $(mk_in_node) version"
+  fi
 
   # ---- a. init --------------------------------------------------------------------
   STAGE=a.init

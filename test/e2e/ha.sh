@@ -41,7 +41,7 @@ on() { local n=$1; shift; LAB_NODE=$n bash "$NODE_SH" exec -- "$@"; }
 kc() { on "$A" kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
 # kubectl through the control-plane endpoint (the load balancer), from a node that is up
 kc_lb() { on "$A" kubectl --kubeconfig /etc/kubernetes/admin.conf -s "https://$ENDPOINT" "$@"; }
-mk() { echo "node $MK_IN_NODE/bin/mini-kubeadm $*"; }
+mk() { echo "$(mk_in_node) $*"; }
 
 pass() { printf 'PASS  [%s] %s\n' "$STAGE" "$*"; }
 fail() { printf 'FAIL  [%s] %s\n' "$STAGE" "$*" >&2; diagnose_all >&2 || true; exit 1; }

@@ -9,6 +9,9 @@ export LAB_CACHE=${LAB_CACHE:-$HOME/.cache/mini-kubeadm-lab}
 NODE_SH=$E2E_DIR/node.sh
 NODE=${LAB_NODE:-node-a}
 E2E_TOOL=${E2E_TOOL:-kubeadm}
+# how mini-kubeadm reaches a node: package (bin, dist, templates, node_modules, run by the host's
+# node) or sea (the single executable dist/sea/mini-kubeadm alone, in a node without node)
+E2E_INSTALL=${E2E_INSTALL:-package}
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
@@ -21,9 +24,9 @@ tool_cmd() {
     kubeadm:init)       echo "kubeadm init --config /root/init-config.yaml" ;;
     kubeadm:join)       echo "kubeadm join" ;;
     kubeadm:reset)      echo "kubeadm reset --force" ;;
-    mini-kubeadm:init)  echo "node $MK_IN_NODE/bin/mini-kubeadm init --config /root/init-config.yaml" ;;
-    mini-kubeadm:join)  echo "node $MK_IN_NODE/bin/mini-kubeadm join" ;;
-    mini-kubeadm:reset) echo "node $MK_IN_NODE/bin/mini-kubeadm reset --force" ;;
+    mini-kubeadm:init)  echo "$(mk_in_node) init --config /root/init-config.yaml" ;;
+    mini-kubeadm:join)  echo "$(mk_in_node) join" ;;
+    mini-kubeadm:reset) echo "$(mk_in_node) reset --force" ;;
     *) echo "unknown E2E_TOOL=$E2E_TOOL (kubeadm|mini-kubeadm)" >&2; return 2 ;;
   esac
 }
@@ -31,7 +34,11 @@ tool_cmd() {
 tool_available() {
   case $E2E_TOOL in
     kubeadm) return 0 ;;
-    mini-kubeadm) [[ -f $REPO/dist/src/main.js ]] && node "$REPO/bin/mini-kubeadm" init --help >/dev/null 2>&1 ;;
+    mini-kubeadm) case $E2E_INSTALL in
+        package) [[ -f $REPO/dist/src/main.js ]] && node "$REPO/bin/mini-kubeadm" init --help >/dev/null 2>&1 ;;
+        sea) "$REPO/dist/sea/mini-kubeadm" init --help >/dev/null 2>&1 ;;
+        *) echo "unknown E2E_INSTALL=$E2E_INSTALL (package|sea)" >&2; return 1 ;;
+      esac ;;
     *) return 1 ;;
   esac
 }
@@ -43,11 +50,21 @@ kc() { nx kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; } # kubectl as a
 # /opt), so the node never depends on where the checkout lives (CI clones under /tmp, which a
 # node does not see: it gets a fresh /tmp)
 MK_IN_NODE=/opt/mini-kubeadm
+# the command line that runs mini-kubeadm in a node, as node_install_tool installed it
+mk_in_node() { if [[ $E2E_INSTALL == sea ]]; then echo "$MK_IN_NODE/mini-kubeadm"; else echo "node $MK_IN_NODE/bin/mini-kubeadm"; fi; }
 node_install_tool() {
   [[ $E2E_TOOL == mini-kubeadm ]] || return 0
   local dest; dest="$(node_state_dir)$MK_IN_NODE"
   mkdir -p "$dest"
-  cp -a "$REPO/package.json" "$REPO/bin" "$REPO/dist" "$REPO/templates" "$REPO/node_modules" "$dest/"
+  if [[ $E2E_INSTALL == sea ]]; then
+    # the one file, and no Node.js: the node's /usr is an overlay over the host's, so the host's
+    # node is removed in the node's upper layer only (a whiteout there; the host keeps its node)
+    install -m 0755 "$REPO/dist/sea/mini-kubeadm" "$dest/mini-kubeadm"
+    nx sh -c 'for n in $(which -a node); do rm -f "$n"; done; ! command -v node' >/dev/null \
+      || { echo "node is still on the PATH in node $NODE" >&2; return 1; }
+  else
+    cp -a "$REPO/package.json" "$REPO/bin" "$REPO/dist" "$REPO/templates" "$REPO/node_modules" "$dest/"
+  fi
 }
 node_up() { bash "$NODE_SH" up && node_install_tool; }
 node_down() { bash "$NODE_SH" down; }
