@@ -1,4 +1,4 @@
-// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, version.
+// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, status, version.
 // Phase commands come from the phase catalog (names, texts, flags: no phase code); every action
 // loads its code on demand and does nothing before that import() (src/front.ts relies on it),
 // and given argv only the branch it names gets subcommands, so that `--help` stays fast.
@@ -66,6 +66,8 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
 
   program.addCommand(tokenCommand(io, expand));
   program.addCommand(certsCommand(io, expand));
+
+  program.addCommand(statusCommand(io));
 
   program.addCommand(
     addFlags(new Command('version').description('Print the version of mini-kubeadm'), []).action(async (_o, c: Command) =>
@@ -157,6 +159,23 @@ function tokenCommand(io: Io, expand: (name: string) => boolean): Command {
 
   for (const sub of [create, list, del, generate]) token.addCommand(sub);
   return token;
+}
+
+const STATUS_LONG = `Show the cluster as the bootstrap made it, live: which pods are static (files in the
+kubelet's manifests folder, run by the kubelet, seen in the API as mirror pods) and which are
+dynamic (made by controllers through the API, stored in etcd), who manages each, where its
+definition lives and when it was made; each manifest file with the mirror pod it produced (or
+the kubelet's reason why not); and the bootstrap's order, read from the objects' timestamps.
+
+Run it as root on a control-plane node (it reads /etc/kubernetes/manifests and uses
+/etc/kubernetes/admin.conf), or from anywhere with --kubeconfig. It changes nothing.`;
+
+/** `status` (mini-kubeadm's own): the seed's summary table, live */
+function statusCommand(io: Io): Command {
+  const output = new Option('-o, --output <format>', 'Output format. One of: text|json|yaml.').choices(['text', 'json', 'yaml']).default('text');
+  return addFlags(new Command('status').summary('Show which pods are static and which dynamic, the manifests behind them, and the bootstrap order').description(STATUS_LONG), ['kubeconfig', 'rootfs'], { output }).action(
+    async (_o, c: Command) => (await import('./commands/status.js')).runStatus(io, flagValues(c)),
+  );
 }
 
 /** `certs certificate-key` (kubeadm's `certs`; the certificates themselves are `init phase certs`) */
