@@ -32,14 +32,18 @@ const errno = (e: unknown) => (e as { code?: unknown }).code;
 /** the folder's entries with their text; undefined without the folder; an unreadable folder is an error */
 async function readManifests(host: Host, dir: string, rootfs: string | undefined): Promise<ManifestEntry[] | undefined> {
   const under = rootfs ? ` (under --rootfs ${rootfs})` : '';
-  const st = await host.stat(dir);
+  const unreadable = (e: unknown) =>
+    new HostError('MANIFESTS_UNREADABLE', `the manifests folder ${dir}${under} cannot be read: ${String(errno(e) ?? (e as Error).message)}`, `run status as root on the node (sudo mini-kubeadm status), or make the folder readable (chmod 755 ${dir})`, e);
+  const st = await host.stat(dir).catch((e: unknown) => {
+    throw unreadable(e);
+  });
   if (!st) return undefined;
   if (!st.isDirectory) throw new HostError('MANIFESTS_NOT_A_DIRECTORY', `${dir}${under} is not a directory, so the kubelet can read no static pod from it`, `move the file away and let "mini-kubeadm init phase control-plane all" write the folder again, or point the kubelet's staticPodPath (${KUBELET_CONFIG}) at the folder`);
   let names: string[];
   try {
     names = await host.listDir(dir);
   } catch (e) {
-    throw new HostError('MANIFESTS_UNREADABLE', `the manifests folder ${dir}${under} cannot be read: ${String(errno(e) ?? (e as Error).message)}`, `run status as root on the node (sudo mini-kubeadm status), or make the folder readable (chmod 755 ${dir})`, e);
+    throw unreadable(e);
   }
   const entries: ManifestEntry[] = [];
   for (const file of names) {

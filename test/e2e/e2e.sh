@@ -122,9 +122,8 @@ main() {
 
   # ---- a. init --------------------------------------------------------------------
   STAGE=a.init
-  render_init_config | node_put_root_file init-config.yaml
   t0=$(now); local rc=0
-  nx sh -c "$(tool_cmd init)" > "$RUN/init.out" 2>&1 || rc=$?
+  lab_init "$RUN/init.out" || rc=$?
   echo "      init took $(since "$t0")s: $(tool_cmd init)"
   [[ $rc == 0 ]] || { tail -n 40 "$RUN/init.out"; fail "init exits 0 (exit code $rc)"; }
   pass "init exits 0"

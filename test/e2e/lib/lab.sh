@@ -1,4 +1,4 @@
-# Shared by e2e.sh, bench-lab.sh, faults.sh and join.sh (sourced): the tool under test, node helpers, waits,
+# Shared by e2e.sh, bench-lab.sh, faults.sh, join.sh and status.sh (sourced): the tool under test, node helpers, waits,
 # diagnostics, dependency setup.
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # the mini-kubeadm checkout whose build the nodes get (E2E_REPO: another worktree's build)
@@ -56,6 +56,8 @@ node_state_dir() { echo "${LAB_STATE_ROOT:-/var/lib/mini-kubeadm-lab}/$NODE"; }
 node_put_root_file() { install -m 0600 /dev/stdin "$(node_state_dir)/root/$1"; }
 render_init_config() { sed "s|@K8S_VERSION@|$K8S_VERSION|" "$E2E_DIR/manifests/init-config.yaml"; }
 render_flannel() { sed -e "s|@FLANNEL_IMAGE@|$IMG_FLANNEL|" -e "s|@FLANNEL_CNI_IMAGE@|$IMG_FLANNEL_CNI|" "$E2E_DIR/manifests/kube-flannel.yaml"; }
+# the lab's init on the node (manifests/init-config.yaml), its output into OUT; init's exit code
+lab_init() { render_init_config | node_put_root_file init-config.yaml; nx sh -c "$(tool_cmd init)" > "$1" 2>&1; }
 
 # wait_until SECONDS CMD...: poll CMD every 0.5 s until it succeeds
 wait_until() {
