@@ -161,14 +161,18 @@ function tokenCommand(io: Io, expand: (name: string) => boolean): Command {
   return token;
 }
 
-const STATUS_LONG = `Show the cluster as the bootstrap made it, live: which pods are static (files in the
-kubelet's manifests folder, run by the kubelet, seen in the API as mirror pods) and which are
-dynamic (made by controllers through the API, stored in etcd), who manages each, where its
-definition lives and when it was made; each manifest file with the mirror pod it produced (or
-the kubelet's reason why not); and the bootstrap's order, read from the objects' timestamps.
+const STATUS_LONG = `Show the cluster as the bootstrap made it, live:
+ - which pods are static (files in the kubelet's manifests folder, run by the
+   kubelet, seen in the API as mirror pods) and which are dynamic (made by
+   controllers through the API, stored in etcd); who manages each, where its
+   definition lives, when it was made, ready, restarts, age and node;
+ - each manifest file with the mirror pod it produced, or the kubelet's reason
+   why it produced none;
+ - the bootstrap's order, read from the objects' timestamps.
 
-Run it as root on a control-plane node (it reads /etc/kubernetes/manifests and uses
-/etc/kubernetes/admin.conf), or from anywhere with --kubeconfig. It changes nothing.`;
+Run it as root on a control-plane node (it reads /etc/kubernetes/manifests and
+uses /etc/kubernetes/admin.conf), or from anywhere with --kubeconfig.
+It changes nothing.`;
 
 /** `status` (mini-kubeadm's own): the seed's summary table, live */
 function statusCommand(io: Io): Command {

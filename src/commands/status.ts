@@ -78,10 +78,11 @@ async function probe(client: KubeClient): Promise<void> {
     await client.raw('/version');
   } catch (e) {
     if (!(e instanceof MkError) || e.code === 'API_ERROR') throw e;
+    const last = /last error: (.*?)\. Is kube-apiserver/.exec(e.hint ?? '')?.[1];
     throw new HostError(
       'API_UNREACHABLE',
-      `the API server at ${client.server} (from ${client.kubeconfigPath}) did not answer GET /version within ${STATUS_CALL_MS / 1000} s`,
-      `${e.hint ? `${e.hint} ` : ''}If this is not the cluster you meant, name its kubeconfig with --kubeconfig.`,
+      `the API server at ${client.server} (from ${client.kubeconfigPath}) did not answer GET /version within ${STATUS_CALL_MS / 1000} s${last ? ` (last error: ${last})` : ''}`,
+      `on the control-plane node, is kube-apiserver running (crictl ps -a | grep kube-apiserver; crictl logs <id>; its file ${DEFAULT_MANIFESTS}/kube-apiserver.yaml) and the kubelet (systemctl status kubelet)? If ${client.server} is not the cluster you meant, name its kubeconfig with --kubeconfig.`,
       e,
     );
   }

@@ -29,7 +29,7 @@ const cases: Case[] = [
   {
     name: 'an API that does not answer',
     files: (port) => ({ [ADMIN]: kubeconfig(`https://127.0.0.1:${port}`) }),
-    expect: [/the API server at https:\/\/127\.0\.0\.1:\d+ \(from \/etc\/kubernetes\/admin\.conf\) did not answer GET \/version within 15 s/, /hint: last error: .*ECONNREFUSED.*Is kube-apiserver up at https:\/\/127\.0\.0\.1:\d+\?.*--kubeconfig/],
+    expect: [/the API server at https:\/\/127\.0\.0\.1:\d+ \(from \/etc\/kubernetes\/admin\.conf\) did not answer GET \/version within 15 s \(last error: connect ECONNREFUSED 127\.0\.0\.1:\d+\)/, /hint: on the control-plane node, is kube-apiserver running .*--kubeconfig\./],
     withinS: 30,
   },
   { name: 'a manifests folder that is a file', files: (port) => ({ [ADMIN]: kubeconfig(`https://127.0.0.1:${port}`), '/etc/kubernetes/manifests': 'not a folder\n' }), expect: [/\/etc\/kubernetes\/manifests \(under --rootfs .*\) is not a directory, so the kubelet can read no static pod from it/, /hint: move the file away/] },

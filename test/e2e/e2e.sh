@@ -188,20 +188,7 @@ EOM
   nx rm -f /etc/kubernetes/manifests/web.yaml
   await 90 "mirror pod disappears when its manifest is removed" pod_gone "web-$NODE"
   await 60 "and its container stops" no_container_named web
-  kc apply -f - > /dev/null <<EOM
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: e2e-ds, namespace: kube-system}
-spec:
-  selector: {matchLabels: {app: e2e-ds}}
-  template:
-    metadata: {labels: {app: e2e-ds}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      tolerations: [{operator: Exists}]
-      containers:
-      - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
-EOM
+  apply_sleeper_ds e2e-ds
   await 120 "DaemonSet e2e-ds in kube-system runs a pod on $NODE" ds_runs_on_node e2e-ds
 
   # ---- e. reset -----------------------------------------------------------------------

@@ -35,7 +35,9 @@ mk() { nx node "$MK_IN_NODE/bin/mini-kubeadm" "$@"; }
 status_json() { mk status -o json > "$RUN/status.json" 2> "$RUN/status.err"; }
 last_status() { echo "---- last status -o json (stderr: $(cat "$RUN/status.err" 2>/dev/null))"; jq -c '.pods[] | [.namespace, .name, .kind, .ready, .owners, .images, .recreated]' "$RUN/status.json" 2>/dev/null; jq -c '.manifests[]?' "$RUN/status.json" 2>/dev/null; }
 # says JQ: a fresh status -o json makes the jq expression true
-says() { status_json && jq -e "$1" "$RUN/status.json" >/dev/null; }
+says() { status_json && holds "$1"; }
+# holds JQ: the last status -o json makes the jq expression true
+holds() { jq -e "$1" "$RUN/status.json" >/dev/null; }
 
 cleanup() {
   local rc=$?
@@ -96,15 +98,15 @@ main() {
   t0=$(now)
   check "status -o json exits 0" status_json
   pass "status took $(since "$t0")s"
-  check "the four control-plane pods are the static ones" jq -e "[.pods[] | select(.kind == \"static\") | .name] | sort == $CONTROL_PLANE" "$RUN/status.json"
-  check "each static pod: managed by the kubelet, defined by its file in /etc/kubernetes/manifests" jq -e \
-    'all(.pods[] | select(.kind == "static"); (.managedBy | startswith("the kubelet on ")) and .definition == "/etc/kubernetes/manifests/" + (.name | sub("-'"$NODE"'$"; "")) + ".yaml" and .owners == ["Node '"$NODE"'"] and (.note | test("edit the file, not the API object")))' "$RUN/status.json"
-  check "CoreDNS: 2 dynamic pods, Deployment coredns -> ReplicaSet coredns-... -> Pod, stored in etcd" jq -e \
-    '[.pods[] | select(.name | startswith("coredns-"))] | length == 2 and all(.[]; .kind == "dynamic" and .owners[0] == "Deployment coredns" and (.owners[1] | startswith("ReplicaSet coredns-")) and (.note | test("controller-manager through the API, stored in etcd")))' "$RUN/status.json"
-  check "kube-proxy: dynamic, DaemonSet kube-proxy -> Pod" jq -e 'any(.pods[]; (.name | startswith("kube-proxy-")) and .kind == "dynamic" and .owners == ["DaemonSet kube-proxy"])' "$RUN/status.json"
-  check "every pod Ready, on $NODE" jq -e 'all(.pods[]; (.ready | split("/") | .[0] == .[1]) and .node == "'"$NODE"'")' "$RUN/status.json"
-  check "the node side: each of the four files with its mirror pod" jq -e '[.manifests[] | select(.mirror != null) | .file] | sort == ["etcd.yaml","kube-apiserver.yaml","kube-controller-manager.yaml","kube-scheduler.yaml"]' "$RUN/status.json"
-  check "the bootstrap order: static pods first, then the API, then the dynamic add-ons" jq -e '.order.storyHolds and .order.steps[0].stage == "static"' "$RUN/status.json"
+  check "the four control-plane pods are the static ones" holds "[.pods[] | select(.kind == \"static\") | .name] | sort == $CONTROL_PLANE"
+  check "each static pod: managed by the kubelet, defined by its file in /etc/kubernetes/manifests" holds \
+    'all(.pods[] | select(.kind == "static"); (.managedBy | startswith("the kubelet on ")) and .definition == "/etc/kubernetes/manifests/" + (.name | sub("-'"$NODE"'$"; "")) + ".yaml" and .owners == ["Node '"$NODE"'"] and (.note | test("edit the file, not the API object")))'
+  check "CoreDNS: 2 dynamic pods, Deployment coredns -> ReplicaSet coredns-... -> Pod, stored in etcd" holds \
+    '[.pods[] | select(.name | startswith("coredns-"))] | length == 2 and all(.[]; .kind == "dynamic" and .owners[0] == "Deployment coredns" and (.owners[1] | startswith("ReplicaSet coredns-")) and (.note | test("controller-manager through the API, stored in etcd")))'
+  check "kube-proxy: dynamic, DaemonSet kube-proxy -> Pod" holds 'any(.pods[]; (.name | startswith("kube-proxy-")) and .kind == "dynamic" and .owners == ["DaemonSet kube-proxy"])'
+  check "every pod Ready, on $NODE" holds 'all(.pods[]; (.ready | split("/") | .[0] == .[1]) and .node == "'"$NODE"'")'
+  check "the node side: each of the four files with its mirror pod" holds '[.manifests[] | select(.mirror != null) | .file] | sort == ["etcd.yaml","kube-apiserver.yaml","kube-controller-manager.yaml","kube-scheduler.yaml"]'
+  check "the bootstrap order: static pods first, then the API, then the dynamic add-ons" holds '.order.storyHolds and .order.steps[0].stage == "static"'
   jq -r '.order.steps[] | "      \(.at) \(.stage) \(.what)"' "$RUN/status.json"
   mk status > "$RUN/status.txt" 2>&1 || fail "status (text) exits 0"
   check "text in a pipe: the table, no colour codes" grep -q "static pods first, then the API" "$RUN/status.txt"
@@ -133,20 +135,7 @@ main() {
     'all(.pods[]; .name != "nginx-static-'"$NODE"'") and all(.manifests[]; .file != "nginx-static.yaml")'
 
   STAGE=c.daemonset
-  kc apply -f - > /dev/null <<EOM
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: nginx-daemonset, namespace: kube-system}
-spec:
-  selector: {matchLabels: {app: nginx}}
-  template:
-    metadata: {labels: {app: nginx}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      tolerations: [{operator: Exists}]
-      containers:
-      - {name: nginx, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
-EOM
+  apply_sleeper_ds nginx-daemonset
   await 120 "nginx-daemonset's pod: dynamic, DaemonSet nginx-daemonset -> Pod, the DaemonSet controller" says \
     'any(.pods[]; (.name | startswith("nginx-daemonset-")) and .kind == "dynamic" and .owners == ["DaemonSet nginx-daemonset"] and .managedBy == "DaemonSet controller (kube-controller-manager)")'
 

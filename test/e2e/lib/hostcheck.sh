@@ -38,6 +38,8 @@ host_snapshot() {
     node=$( { grep -oE 'mini-kubeadm-lab-[A-Za-z0-9.-]+' "/proc/$pid/cgroup" 2>/dev/null || true; } | head -1)
     if [[ -n $node ]]; then echo "$pid $comm node=${node#mini-kubeadm-lab-}"
     elif [[ $(readlink "/proc/$pid/ns/pid" 2>/dev/null) == "$hostpid" ]]; then echo "$pid $comm host-pidns"
+    # gone between ps and these reads (another run's kubelet restarting every 10 s): nothing to judge
+    elif [[ ! -e /proc/$pid ]]; then continue
     else echo "$pid $comm"; fi
   done | sort > "$d/lab-procs"
   ps -eo pid=,comm= | sort > "$d/procs"

@@ -59,6 +59,24 @@ render_flannel() { sed -e "s|@FLANNEL_IMAGE@|$IMG_FLANNEL|" -e "s|@FLANNEL_CNI_I
 # the lab's init on the node (manifests/init-config.yaml), its output into OUT; init's exit code
 lab_init() { render_init_config | node_put_root_file init-config.yaml; nx sh -c "$(tool_cmd init)" > "$1" 2>&1; }
 
+# a DaemonSet NAME in kube-system (label app=NAME) of the test image sleeping, on every node (tolerations)
+apply_sleeper_ds() {
+  kc apply -f - > /dev/null <<EOM
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: $1, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: $1}}
+  template:
+    metadata: {labels: {app: $1}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      tolerations: [{operator: Exists}]
+      containers:
+      - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+EOM
+}
+
 # wait_until SECONDS CMD...: poll CMD every 0.5 s until it succeeds
 wait_until() {
   local end=$(( $(date +%s) + $1 )); shift
