@@ -124,7 +124,8 @@ main() {
   kc delete pod -n kube-system "nginx-static-$NODE" --wait=false >/dev/null
   # the kubelet notices a deleted mirror pod at its next periodic sync (syncFrequency 1m + jitter)
   await 180 "its mirror pod deleted through the API comes back" mirror_replaced "$uid"
-  check "and status says why: the kubelet made it again, the pod kept running" says \
+  # the new mirror pod gets the pod's status (startTime) at the kubelet's next status sync
+  await 60 "and status says why: the kubelet made it again, the pod kept running" says \
     'any(.pods[]; .name == "nginx-static-'"$NODE"'" and (.recreated // "" | test("the kubelet made it again")))'
   printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: [broken\n' | nx sh -c 'cat > /etc/kubernetes/manifests/broken.yaml'
   await 90 "a manifest with an error: no mirror pod, the kubelet's reason from its log" says \
