@@ -95,3 +95,20 @@ test('the bootstrap order: the story holds only with a static pod before the API
   assert.match(late.summary, /1 before it/);
   assert.equal(bootstrapOrder({ rows, nodes: [], workloads: [] }).storyHolds, false);
 });
+
+test('the text view: columns padded before painting, each kind in its style; age as kubectl writes it', async () => {
+  const { renderStatus, age } = await import('../../src/report/status-view.js');
+  const rows = podRows([{ pod: mirror('etcd-st-1', '2026-12-05T08:01:10Z', '2026-12-05T08:00:30Z'), chain: [{ apiVersion: 'v1', kind: 'Node', name: 'st-1' }] }, { pod: pod('coredns-1', 'kube-system'), chain: [] }], () => '/etc/kubernetes/manifests/etcd.yaml', '/etc/kubernetes/manifests');
+  const view = { server: 'https://10.0.0.1:6443', kubeconfig: '/etc/kubernetes/admin.conf', node: 'st-1', manifestsDir: '/etc/kubernetes/manifests', manifests: [], pods: rows, order: bootstrapOrder({ rows, nodes: [], workloads: [] }) };
+  const now = Date.parse('2026-12-05T08:11:10Z');
+  const plain = renderStatus(view, now);
+  const painted = renderStatus(view, now, (s, style) => `<${style}>${s}</>`);
+  assert.doesNotMatch(plain, /</);
+  assert.match(painted, /<static>static <\/>/);
+  assert.match(plain, /Pod kube-system\/coredns-1 made directly through the API \(a bare pod\)/);
+  assert.match(painted, /<dynamic>dynamic<\/>/);
+  assert.equal(painted.replace(/<[a-z]*>|<\/>/g, ''), plain, 'painting adds styles only');
+  assert.match(plain, /^kube-system\/etcd-st-1 +static +0\/1 +0 +10m +st-1 +the kubelet on st-1/m);
+  assert.match(plain, /the folder is empty/);
+  assert.deepEqual(['2026-12-05T08:11:05Z', '2026-12-05T08:05:10Z', '2026-12-05T05:11:10Z', '2026-12-01T08:11:10Z'].map((t) => age(t, now)), ['5s', '6m', '3h', '4d']);
+});

@@ -45,7 +45,9 @@ export function bootstrapOrder(input: OrderInput): BootstrapOrder {
   for (const n of input.nodes) steps.push({ at: created(n), stage: 'node', what: `the kubelet registered Node ${n.metadata.name}` });
   for (const w of input.workloads) steps.push({ at: created(w), stage: 'dynamic', what: `${w.kind} ${w.metadata.namespace ?? ''}/${w.metadata.name} made through the API` });
   for (const r of input.rows) {
-    if (r.kind === 'dynamic') steps.push({ at: r.createdAt, stage: 'dynamic', what: `Pod ${r.namespace}/${r.name} made by the ${r.managedBy}` });
+    if (r.kind !== 'dynamic') continue;
+    const by = r.owners.length === 0 ? 'directly through the API (a bare pod)' : `by ${r.managedBy.startsWith('the ') ? '' : 'the '}${r.managedBy}`;
+    steps.push({ at: r.createdAt, stage: 'dynamic', what: `Pod ${r.namespace}/${r.name} made ${by}` });
   }
   const valid = steps.filter((s) => !Number.isNaN(Date.parse(s.at)));
   valid.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || STAGE_RANK[a.stage] - STAGE_RANK[b.stage]);
