@@ -157,16 +157,7 @@ main() {
   await 180 "kube-proxy, CoreDNS and control-plane pods Running and Ready" pods_ready kube-system
   check "2 CoreDNS pods" [ "$(count_pods kube-system k8s-app=kube-dns)" = 2 ]
   check "a kube-proxy pod" [ "$(count_pods kube-system k8s-app=kube-proxy)" = 1 ]
-  kc apply -f - > /dev/null <<EOM
-apiVersion: v1
-kind: Pod
-metadata: {name: e2e-dns, namespace: default}
-spec:
-  terminationGracePeriodSeconds: 1
-  tolerations: [{operator: Exists}]
-  containers:
-  - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
-EOM
+  apply_sleeper_pod e2e-dns default
   await 120 "test pod e2e-dns Running and Ready" pods_ready default
   check "pod IP from the pod network 10.244.0.0/16" pod_ip_in_pod_network
   check "the pod's resolver is kube-dns 10.96.0.10" pod_resolver_is_kube_dns

@@ -59,7 +59,26 @@ render_flannel() { sed -e "s|@FLANNEL_IMAGE@|$IMG_FLANNEL|" -e "s|@FLANNEL_CNI_I
 # the lab's init on the node (manifests/init-config.yaml), its output into OUT; init's exit code
 lab_init() { render_init_config | node_put_root_file init-config.yaml; nx sh -c "$(tool_cmd init)" > "$1" 2>&1; }
 
-# a DaemonSet NAME in kube-system (label app=NAME) of the test image sleeping, on every node (tolerations)
+# the test image sleeping, tolerating every taint: a pod spec's fields, indented by $1 spaces
+sleeper_spec() {
+  sed "s/^/$(printf '%*s' "$1" '')/" <<EOM
+terminationGracePeriodSeconds: 1
+tolerations: [{operator: Exists}]
+containers:
+- {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+EOM
+}
+# a Pod NAME in namespace NS of the sleeping test image
+apply_sleeper_pod() {
+  kc apply -f - > /dev/null <<EOM
+apiVersion: v1
+kind: Pod
+metadata: {name: $1, namespace: $2}
+spec:
+$(sleeper_spec 2)
+EOM
+}
+# a DaemonSet NAME in kube-system (label app=NAME) of the sleeping test image, on every node
 apply_sleeper_ds() {
   kc apply -f - > /dev/null <<EOM
 apiVersion: apps/v1
@@ -70,10 +89,7 @@ spec:
   template:
     metadata: {labels: {app: $1}}
     spec:
-      terminationGracePeriodSeconds: 1
-      tolerations: [{operator: Exists}]
-      containers:
-      - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+$(sleeper_spec 6)
 EOM
 }
 
