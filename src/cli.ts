@@ -1,4 +1,4 @@
-// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, version, completion.
+// The command tree, and nothing else: init (and `phase` for short), join, reset, token, certs, config, status, version, completion.
 // Phase commands come from the phase catalog (names, texts, flags: no phase code); every action
 // loads its code on demand and does nothing before that import() (src/front.ts relies on it),
 // and given argv only the branch it names gets subcommands, so that `--help` stays fast.
@@ -70,6 +70,8 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
 
   program.addCommand(tokenCommand(io, expand));
   program.addCommand(certsCommand(io, expand));
+
+  program.addCommand(statusCommand(io));
 
   program.addCommand(
     addFlags(new Command('version').description('Print the version of mini-kubeadm'), []).action(async (_o, c: Command) =>
@@ -150,7 +152,6 @@ function tokenCommand(io: Io, expand: (name: string) => boolean): Command {
   if (key) key.description = "When used together with '--print-join-command', print the full 'mini-kubeadm join' flag needed to join the cluster as a control-plane. To create a new certificate key you must use 'mini-kubeadm init phase upload-certs --upload-certs'.";
   create.action(async (arg: string | undefined, _o, c: Command) => (await run()).runTokenCreate(io, arg, flagValues(c)));
 
-  const output = new Option('-o, --output <format>', 'Output format. One of: text|json|yaml.').choices(['text', 'json', 'yaml']).default('text');
   const list = addFlags(new Command('list').description('This command will list all bootstrap tokens for you.').summary('List bootstrap tokens on the server'), TOKEN_FLAGS, { output });
   list.action(async (_o, c: Command) => (await run()).runTokenList(io, flagValues(c)));
 
@@ -210,6 +211,26 @@ const RENEW_LONG = [
   'Names: NAMES.',
   'Beyond kubeadm: the static pods that read a renewed file (kube-apiserver, kube-controller-manager, kube-scheduler, etcd) are restarted by the kubelet (an annotation in their manifests changes), and the command waits until they answer again.',
 ].join('\n\n');
+
+const STATUS_LONG = `Show the cluster as the bootstrap made it, live:
+ - which pods are static (files in the kubelet's manifests folder, run by the
+   kubelet, seen in the API as mirror pods) and which are dynamic (made by
+   controllers through the API, stored in etcd); who manages each, where its
+   definition lives, when it was made, ready, restarts, age and node;
+ - each manifest file with the mirror pod it produced, or the kubelet's reason
+   why it produced none;
+ - the bootstrap's order, read from the objects' timestamps.
+
+Run it as root on a control-plane node (it reads /etc/kubernetes/manifests and
+uses /etc/kubernetes/admin.conf), or from anywhere with --kubeconfig.
+It changes nothing.`;
+
+/** `status` (mini-kubeadm's own): the seed's summary table, live */
+function statusCommand(io: Io): Command {
+  return addFlags(new Command('status').summary('Show which pods are static and which dynamic, the manifests behind them, and the bootstrap order').description(STATUS_LONG), ['kubeconfig', 'rootfs'], { output: OUTPUT_FORMATS() }).action(
+    async (_o, c: Command) => (await import('./commands/status.js')).runStatus(io, flagValues(c)),
+  );
+}
 
 /** `certs certificate-key|check-expiration|renew` (kubeadm's `certs`; the certificates themselves are `init phase certs`) */
 function certsCommand(io: Io, expand: (name: string) => boolean): Command {

@@ -18,26 +18,11 @@ const secretRef = (id: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Secret'
 
 /** the kubeconfig kubeadm would use; it must exist, even for --dry-run (kubeadm loads it then too) */
 async function kubeconfigPath(io: Io, flags: FlagValues, host: Host): Promise<string> {
-  const { findKubeconfig } = await import('../kube/connect.js');
-  const { path, candidates } = await findKubeconfig(str(flags, 'kubeconfig'), io.env, io.cwd, host);
-  // read, not only looked for: a directory, FIFO or dangling link there gets the host's own error
-  if ((await host.readFile(path)) === undefined) {
-    const rootfs = str(flags, 'rootfs');
-    const under = rootfs ? ` (under --rootfs ${rootfs})` : '';
-    throw new HostError(
-      'NO_KUBECONFIG',
-      candidates.length > 1 ? `no kubeconfig found: none of ${candidates.join(', ')} exists${under}` : `the kubeconfig ${path}${under} does not exist`,
-      'name one with --kubeconfig or $KUBECONFIG (without them: ~/.kube/config, then /etc/kubernetes/admin.conf)',
-    );
-  }
-  return path;
+  return (await import('../kube/connect.js')).existingKubeconfig(str(flags, 'kubeconfig'), io, host, str(flags, 'rootfs'));
 }
 
 async function realClient(host: Host, path: string, callTimeoutMs: number): Promise<KubeClient> {
-  const { kubeconfigFileClient } = await import('../kube/connect.js');
-  const client = await kubeconfigFileClient(host, path, callTimeoutMs);
-  if (!client) throw new HostError('NO_KUBECONFIG', `the kubeconfig ${path} cannot be read`, 'check that it exists and is readable');
-  return client;
+  return (await import('../kube/connect.js')).kubeconfigFileClientOf(host, path, callTimeoutMs);
 }
 
 /** kubeadm's dry-run client's lines for a write it did not send */

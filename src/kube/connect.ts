@@ -62,6 +62,26 @@ export async function findKubeconfig(flag: string | undefined, env: NodeJS.Proce
   return { path: candidates[0]!, candidates };
 }
 
+/** findKubeconfig's answer, which must exist: the error names every place looked at (under --rootfs) */
+export async function existingKubeconfig(flag: string | undefined, io: { env: NodeJS.ProcessEnv; cwd: string }, host: Pick<Host, 'exists' | 'readFile'>, rootfs?: string): Promise<string> {
+  const { path, candidates } = await findKubeconfig(flag, io.env, io.cwd, host);
+  // read, not only looked for: a directory, FIFO or dangling link there gets the host's own error
+  if ((await host.readFile(path)) !== undefined) return path;
+  const under = rootfs ? ` (under --rootfs ${rootfs})` : '';
+  throw new HostError(
+    'NO_KUBECONFIG',
+    candidates.length > 1 ? `no kubeconfig found: none of ${candidates.join(', ')} exists${under}` : `the kubeconfig ${path}${under} does not exist`,
+    'name one with --kubeconfig or $KUBECONFIG (without them: ~/.kube/config, then /etc/kubernetes/admin.conf)',
+  );
+}
+
+/** kubeconfigFileClient for a file that must be readable */
+export async function kubeconfigFileClientOf(host: Pick<Host, 'readText' | 'readFile'>, path: string, callTimeoutMs: number): Promise<KubeClient> {
+  const client = await kubeconfigFileClient(host, path, callTimeoutMs);
+  if (!client) throw new HostError('NO_KUBECONFIG', `the kubeconfig ${path} cannot be read`, 'check that it exists and is readable');
+  return client;
+}
+
 export async function connect(ctx: ConnectInput): Promise<KubeClient> {
   const adminPath = ctx.paths.kubeconfig('admin');
   // kubeadm's dry-run client answers without a cluster; so does ours (the binding is not shown, as in kubeadm)

@@ -1,5 +1,5 @@
 // Where each kind lives in the API (its path and whether it is namespaced): a table of the
-// kinds init writes, and discovery for any other kind a user's CNI manifest holds.
+// kinds init writes and status reads, and discovery for any other kind a user's CNI manifest holds.
 
 export interface ResourceInfo {
   plural: string;
@@ -14,12 +14,14 @@ const KNOWN: Record<string, ResourceInfo> = {
   'v1/Pod': { plural: 'pods', namespaced: true },
   'v1/Namespace': { plural: 'namespaces', namespaced: false },
   'v1/Node': { plural: 'nodes', namespaced: false },
+  'v1/Event': { plural: 'events', namespaced: true },
   'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', namespaced: false },
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { plural: 'clusterrolebindings', namespaced: false },
   'rbac.authorization.k8s.io/v1/Role': { plural: 'roles', namespaced: true },
   'rbac.authorization.k8s.io/v1/RoleBinding': { plural: 'rolebindings', namespaced: true },
   'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
   'apps/v1/DaemonSet': { plural: 'daemonsets', namespaced: true },
+  'apps/v1/ReplicaSet': { plural: 'replicasets', namespaced: true },
 };
 
 export function knownResource(apiVersion: string, kind: string): ResourceInfo | undefined {

@@ -30,7 +30,7 @@ expiration_agrees() {
   nx kubeadm certs check-expiration 2>/dev/null | grep -v -E '^\[check-expiration\]|^[IWE][0-9]{4} ' | sed '/./,$!d' > "$OUT/$1-kubeadm.txt" || return 1
   diff "$OUT/$1-ours.txt" "$OUT/$1-kubeadm.txt"
 }
-pod_runs() { apply_test_pod d2-pod && wait_until 180 pods_ready default; }
+pod_runs() { apply_sleeper_pod d2-pod default && wait_until 180 pods_ready default; }
 
 ensure_deps >&2
 tool_available || { echo "mini-kubeadm cannot run here (npm ci && npm run build)" >&2; exit 1; }

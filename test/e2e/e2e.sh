@@ -127,9 +127,8 @@ main() {
 
   # ---- a. init --------------------------------------------------------------------
   STAGE=a.init
-  render_init_config | node_put_root_file init-config.yaml
   t0=$(now); local rc=0
-  nx sh -c "$(tool_cmd init)" > "$RUN/init.out" 2>&1 || rc=$?
+  lab_init "$RUN/init.out" || rc=$?
   echo "      init took $(since "$t0")s: $(tool_cmd init)"
   [[ $rc == 0 ]] || { tail -n 40 "$RUN/init.out"; fail "init exits 0 (exit code $rc)"; }
   pass "init exits 0"
@@ -163,7 +162,7 @@ main() {
   await 180 "kube-proxy, CoreDNS and control-plane pods Running and Ready" pods_ready kube-system
   check "2 CoreDNS pods" [ "$(count_pods kube-system k8s-app=kube-dns)" = 2 ]
   check "a kube-proxy pod" [ "$(count_pods kube-system k8s-app=kube-proxy)" = 1 ]
-  apply_test_pod e2e-dns
+  apply_sleeper_pod e2e-dns default
   await 120 "test pod e2e-dns Running and Ready" pods_ready default
   check "pod IP from the pod network 10.244.0.0/16" pod_ip_in_pod_network
   check "the pod's resolver is kube-dns 10.96.0.10" pod_resolver_is_kube_dns
@@ -185,20 +184,7 @@ main() {
   nx rm -f /etc/kubernetes/manifests/web.yaml
   await 90 "mirror pod disappears when its manifest is removed" pod_gone "web-$NODE"
   await 60 "and its container stops" no_container_named web
-  kc apply -f - > /dev/null <<EOM
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: e2e-ds, namespace: kube-system}
-spec:
-  selector: {matchLabels: {app: e2e-ds}}
-  template:
-    metadata: {labels: {app: e2e-ds}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      tolerations: [{operator: Exists}]
-      containers:
-      - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
-EOM
+  apply_sleeper_ds e2e-ds
   await 120 "DaemonSet e2e-ds in kube-system runs a pod on $NODE" ds_runs_on_node e2e-ds
 
   # ---- e. reset -----------------------------------------------------------------------

@@ -45,7 +45,7 @@ const answered: { name: string; argv: (p: string[]) => string[] | undefined }[] 
 test('the tree has every command path the front must answer for', () => {
   assert.ok(paths.length > 50, `only ${paths.length} command paths`);
   assert.ok(paths.some((p) => p.join(' ') === 'reset phase cleanup-node'));
-  for (const p of ['token create', 'token list', 'token delete', 'token generate', 'certs certificate-key', 'certs check-expiration', 'certs renew', 'config images list', 'config images pull', 'completion']) assert.ok(paths.some((q) => q.join(' ') === p), p);
+  for (const p of ['token create', 'token list', 'token delete', 'token generate', 'certs certificate-key', 'certs check-expiration', 'certs renew', 'config images list', 'config images pull', 'completion', 'status']) assert.ok(paths.some((q) => q.join(' ') === p), p);
 });
 
 for (const kind of answered) {

@@ -1,4 +1,4 @@
-# Shared by e2e.sh, bench-lab.sh, faults.sh and join.sh (sourced): the tool under test, node helpers, waits,
+# Shared by e2e.sh, bench-lab.sh, faults.sh, join.sh and status.sh (sourced): the tool under test, node helpers, waits,
 # diagnostics, dependency setup.
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # the mini-kubeadm checkout whose build the nodes get (E2E_REPO: another worktree's build)
@@ -73,18 +73,40 @@ node_state_dir() { echo "${LAB_STATE_ROOT:-/var/lib/mini-kubeadm-lab}/$NODE"; }
 node_put_root_file() { install -m 0600 /dev/stdin "$(node_state_dir)/root/$1"; }
 render_init_config() { sed "s|@K8S_VERSION@|$K8S_VERSION|" "$E2E_DIR/manifests/init-config.yaml"; }
 render_flannel() { sed -e "s|@FLANNEL_IMAGE@|$IMG_FLANNEL|" -e "s|@FLANNEL_CNI_IMAGE@|$IMG_FLANNEL_CNI|" "$E2E_DIR/manifests/kube-flannel.yaml"; }
+# the lab's init on the node (manifests/init-config.yaml), its output into OUT; init's exit code
+lab_init() { render_init_config | node_put_root_file init-config.yaml; nx sh -c "$(tool_cmd init)" > "$1" 2>&1; }
 
-# a pod of the test image (imported, never pulled) that sleeps, on any node (it tolerates the control plane's taint)
-apply_test_pod() { # NAME
-  kc apply -f - >/dev/null <<EOM
+# the test image sleeping, tolerating every taint: a pod spec's fields, indented by $1 spaces
+sleeper_spec() {
+  sed "s/^/$(printf '%*s' "$1" '')/" <<EOM
+terminationGracePeriodSeconds: 1
+tolerations: [{operator: Exists}]
+containers:
+- {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+EOM
+}
+# a Pod NAME in namespace NS of the sleeping test image
+apply_sleeper_pod() {
+  kc apply -f - > /dev/null <<EOM
 apiVersion: v1
 kind: Pod
-metadata: {name: $1, namespace: default}
+metadata: {name: $1, namespace: $2}
 spec:
-  terminationGracePeriodSeconds: 1
-  tolerations: [{operator: Exists}]
-  containers:
-  - {name: t, image: $IMG_TEST, imagePullPolicy: Never, command: [sleep, "3600"]}
+$(sleeper_spec 2)
+EOM
+}
+# a DaemonSet NAME in kube-system (label app=NAME) of the sleeping test image, on every node
+apply_sleeper_ds() {
+  kc apply -f - > /dev/null <<EOM
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: $1, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: $1}}
+  template:
+    metadata: {labels: {app: $1}}
+    spec:
+$(sleeper_spec 6)
 EOM
 }
 
