@@ -152,7 +152,7 @@ function tokenCommand(io: Io, expand: (name: string) => boolean): Command {
   if (key) key.description = "When used together with '--print-join-command', print the full 'mini-kubeadm join' flag needed to join the cluster as a control-plane. To create a new certificate key you must use 'mini-kubeadm init phase upload-certs --upload-certs'.";
   create.action(async (arg: string | undefined, _o, c: Command) => (await run()).runTokenCreate(io, arg, flagValues(c)));
 
-  const list = addFlags(new Command('list').description('This command will list all bootstrap tokens for you.').summary('List bootstrap tokens on the server'), TOKEN_FLAGS, { output });
+  const list = addFlags(new Command('list').description('This command will list all bootstrap tokens for you.').summary('List bootstrap tokens on the server'), TOKEN_FLAGS, { output: OUTPUT_FORMATS() });
   list.action(async (_o, c: Command) => (await run()).runTokenList(io, flagValues(c)));
 
   const del = addFlags(
