@@ -18,12 +18,12 @@ CIS_TARGETS=master,etcd,controlplane,node
 RUN=$LAB_CACHE/runs/cis
 KB_DIR=$LAB_CACHE/kube-bench@$KUBE_BENCH_VERSION
 export HOSTCHECK_NODES=$NODE HOSTCHECK_SENTINEL=/tmp/.mini-kubeadm-lab-sentinel-cis-$NODE
-# the runs: name, tool, extra init arguments, what the node gets first (as a user of the profile
+# the runs: name, tool, profile (E2E_PROFILE), what the node gets first (as a user of the profile
 # is told: an etcd system user, for the etcd data directory's owner)
 RUNS=(
   "kubeadm-default|kubeadm||"
   "mini-kubeadm-default|mini-kubeadm||"
-  "mini-kubeadm-cis|mini-kubeadm|--profile cis|useradd --system --no-create-home --shell /usr/sbin/nologin etcd"
+  "mini-kubeadm-cis|mini-kubeadm|cis|useradd --system --no-create-home --shell /usr/sbin/nologin etcd"
 )
 T_START=$(now)
 
@@ -43,17 +43,17 @@ cleanup() {
   exit $rc
 }
 
-one_run() { # NAME TOOL ARGS PREPARE
-  local name=$1 args=$3 prepare=$4 t0 rc=0
-  export E2E_TOOL=$2
-  log "run $name: $E2E_TOOL init ${args:-(default)}"
+one_run() { # NAME TOOL PROFILE PREPARE
+  local name=$1 prepare=$4 t0 rc=0
+  export E2E_TOOL=$2 E2E_PROFILE=$3
+  log "run $name: $(tool_cmd init)"
   node_up
   mkdir -p "$(node_state_dir)/root/kube-bench"
   cp -a "$KB_DIR/bin/kube-bench" "$KB_DIR/cfg" "$(node_state_dir)/root/kube-bench/"
   [[ -z $prepare ]] || nx sh -c "$prepare"
   render_init_config | node_put_root_file init-config.yaml
   t0=$(now)
-  nx sh -c "$(tool_cmd init) $args" > "$RUN/$name.init.out" 2>&1 || rc=$?
+  nx sh -c "$(tool_cmd init)" > "$RUN/$name.init.out" 2>&1 || rc=$?
   [[ $rc == 0 ]] || { tail -n 30 "$RUN/$name.init.out"; fail "$name: init exits $rc"; }
   log "  init took $(since "$t0")s"
   # the node target reads kube-proxy's command line: wait for its pod (the pod network is not needed)
@@ -73,13 +73,13 @@ main() {
   touch "$HOSTCHECK_SENTINEL"
   host_snapshot "$RUN/before"
   trap cleanup EXIT
-  local r name tool args prepare want=" ${CIS_RUNS:-kubeadm-default mini-kubeadm-default mini-kubeadm-cis} "
+  local r name tool profile prepare want=" ${CIS_RUNS:-kubeadm-default mini-kubeadm-default mini-kubeadm-cis} "
   for r in "${RUNS[@]}"; do
-    IFS='|' read -r name tool args prepare <<< "$r"
+    IFS='|' read -r name tool profile prepare <<< "$r"
     [[ $want == *" $name "* ]] || continue
-    one_run "$name" "$tool" "$args" "$prepare"
+    one_run "$name" "$tool" "$profile" "$prepare"
   done
-  node "$E2E_DIR/lib/cis-compare.mjs" "$RUN" "$E2E_DIR/manifests/cis-not-applicable.tsv"
+  KUBE_BENCH_VERSION=$KUBE_BENCH_VERSION CIS_BENCHMARK=$CIS_BENCHMARK node "$E2E_DIR/lib/cis-compare.mjs" "$RUN" "$E2E_DIR/manifests/cis-not-applicable.tsv"
 }
 
 main "$@"
