@@ -36,7 +36,8 @@ export interface Profile {
 export const CIS_DIR = '/etc/kubernetes/cis';
 export const AUDIT_LOG_DIR = '/var/log/kubernetes/audit';
 
-const cisArgs = (dir: string, auditDir: string): Arg[] => [
+/** the API server flags of the CIS profile with its files under `dir` and its audit log under `auditDir` (tests use a temp dir) */
+export const cisApiServerArgs = (dir = CIS_DIR, auditDir = AUDIT_LOG_DIR): Arg[] => [
   { name: 'profiling', value: 'false' },
   { name: 'audit-policy-file', value: `${dir}/audit-policy.yaml` },
   { name: 'audit-log-path', value: `${auditDir}/audit.log` },
@@ -49,17 +50,12 @@ const cisArgs = (dir: string, auditDir: string): Arg[] => [
   { name: 'service-account-extend-token-expiration', value: 'false' },
 ];
 
-/** the API server flags of the CIS profile with its files under `dir` and its audit log under `auditDir` (tests use a temp dir) */
-export function cisApiServerArgs(dir = CIS_DIR, auditDir = AUDIT_LOG_DIR): Arg[] {
-  return cisArgs(dir, auditDir);
-}
-
 export const PROFILES: readonly Profile[] = [
   {
     name: 'cis',
     summary: 'what the CIS Kubernetes Benchmark asks for and kubeadm leaves to the user (RKE2\'s CIS profile is the anchor)',
     args: {
-      apiServer: cisArgs(CIS_DIR, AUDIT_LOG_DIR),
+      apiServer: cisApiServerArgs(),
       controllerManager: [
         { name: 'profiling', value: 'false' },
         { name: 'terminated-pod-gc-threshold', value: '1000' },
