@@ -2,7 +2,8 @@
 # The CIS Kubernetes Benchmark (kube-bench) against the clusters `init` makes: kubeadm's default,
 # mini-kubeadm's default and mini-kubeadm's `--profile cis`, one after another on one node.
 #   bash test/e2e/cis.sh            (npm run test:cis; LAB_NODE=cs-1 by default)
-# Each run: node up, init with the lab's config, the kube-proxy pod running, then kube-bench
+# Each run: node up, init with the lab's config, flannel Ready (applied unless init did) and
+# kube-proxy running, then kube-bench
 # (its master, etcd, controlplane and node targets, benchmark CIS_BENCHMARK) inside the node,
 # JSON kept in ~/.cache/mini-kubeadm-lab/runs/cis/; node down. Then lib/cis-compare.mjs prints the
 # counts side by side and judges: mini-kubeadm's default fails no check kubeadm's passes, and
@@ -56,7 +57,12 @@ one_run() { # NAME TOOL PROFILE PREPARE
   nx sh -c "$(tool_cmd init)" > "$RUN/$name.init.out" 2>&1 || rc=$?
   [[ $rc == 0 ]] || { tail -n 30 "$RUN/$name.init.out"; fail "$name: init exits $rc"; }
   log "  init took $(since "$t0")s"
-  # the node target reads kube-proxy's command line: wait for its pod (the pod network is not needed)
+  # the pod network as test:e2e has it (1.1.9 and 1.1.10 read its CNI config), and kube-proxy running
+  # (the node target reads its command line)
+  if [[ -z $(kc get ds -n kube-flannel -o name 2>/dev/null) ]]; then
+    render_flannel | nx kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f - > "$RUN/$name.flannel.out" 2>&1 || fail "$name: flannel manifest applies"
+  fi
+  wait_until 240 pods_ready kube-flannel || fail "$name: flannel not Ready within 240s"
   wait_until 180 kube_proxy_running || fail "$name: kube-proxy not running within 180s"
   nx /root/kube-bench/kube-bench run --config-dir /root/kube-bench/cfg --benchmark "$CIS_BENCHMARK" \
      --targets "$CIS_TARGETS" --json > "$RUN/$name.json" 2> "$RUN/$name.kube-bench.err" \
