@@ -28,7 +28,7 @@ export function buildCli(io: Io, argv?: readonly string[]): Command {
     name: 'init',
     short: 'Run this command in order to set up the Kubernetes control plane',
     phases: initCatalog,
-    extraFlags: ['skip-phases', 'kubeconfig-dir', 'skip-token-print', 'skip-certificate-key-print', 'upload-certs', 'certificate-key', 'token', 'token-ttl', 'patches', 'fix', 'cni'],
+    extraFlags: ['skip-phases', 'kubeconfig-dir', 'skip-token-print', 'skip-certificate-key-print', 'upload-certs', 'certificate-key', 'token', 'token-ttl', 'patches', 'fix', 'cni', 'profile'],
     run: async (target, flags) => (await import('./commands/init.js')).runInit(io, target, flags),
   };
   bindWorkflow(program, init, expand);

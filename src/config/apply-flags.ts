@@ -6,6 +6,7 @@ import type { FlagValues } from './flags.js';
 import { allFlags } from './flags.js';
 import type { CniChoice, InitConfig } from './types.js';
 import { parseGoDuration } from './duration.js';
+import { PROFILE_NAMES } from '../profiles/profiles.js';
 import type { Origins, Problem } from './problems.js';
 
 export interface FlagContext {
@@ -87,6 +88,14 @@ const FLAG_ROWS: readonly FlagRow[] = [
     apply: (v, c) => c.problems.push({ code: 'UNSUPPORTED', message: `--patches ${v}: patches are not supported by mini-kubeadm yet`, hint: 'drop --patches and edit the generated files instead' }),
   },
   { flag: 'cni', key: 'cni', apply: (v, c) => (c.cfg.cni = cniChoice(v, c.cwd)) },
+  {
+    flag: 'profile',
+    key: 'profile',
+    apply: (v, c) => {
+      if (PROFILE_NAMES.includes(v)) c.cfg.profile = v;
+      else c.problems.push({ code: 'INVALID_PROFILE', message: `--profile ${v}: no such profile`, hint: `use ${PROFILE_NAMES.join(' or ')}, or leave --profile out for kubeadm's defaults` });
+    },
+  },
 ];
 
 export function applyFlags(flags: FlagValues, ctx: FlagContext, origins: Origins): void {

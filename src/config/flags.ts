@@ -60,6 +60,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'cni', value: '<flannel|none|file>', description: 'The pod network add-on to install: flannel (default), none, or the path of a manifest to apply.', defaultText: 'flannel', withConfig: true, own: true },
   { name: 'replace-stale-member', description: 'join --control-plane: remove an etcd member left by an earlier node of the same name that died without "reset" (it must not answer) before this node joins etcd; healthy members are never touched.', withConfig: true, own: true },
   { name: 'new-key', description: 'certs renew: make a new private key for each renewed certificate, as kubeadm does, instead of keeping the one there.', withConfig: true, own: true },
+  { name: 'profile', value: '<name>', description: 'A security profile beyond kubeadm\'s defaults: cis (what the CIS Kubernetes Benchmark asks for: audit log, Secrets encrypted at rest, profiling off, EventRateLimit, tighter file modes and owners).', withConfig: true, own: true },
   { name: 'fix', description: 'Let preflight apply the safe host fixes itself (kernel modules, sysctls, swapoff, containerd settings) and print what it changed.', withConfig: true, own: true },
 ];
 

@@ -10,6 +10,8 @@ import type { Host } from '../host/host.js';
 import { UserError } from '../errors.js';
 import { defaultInitConfig } from './defaults.js';
 import { applyFlags, fieldForFlag, flagsMixedWithConfig } from './apply-flags.js';
+import { profileNamed } from '../profiles/profiles.js';
+import { applyProfile } from '../profiles/apply.js';
 import { detectAdvertiseAddress, detectCriSocket, detectNodeName } from './detect.js';
 import { resolveKubernetesVersion } from './kubernetes-version.js';
 import { fieldLabel, Origins, problemsError, type Problem } from './problems.js';
@@ -98,6 +100,8 @@ export async function loadInitConfig(input: LoadInput): Promise<LoadResult> {
 
   const flagVersion = { text: undefined as string | undefined };
   applyFlags(flags, { cfg, cwd, problems, version: flagVersion }, origins);
+  const profile = profileNamed(cfg.profile);
+  if (profile) applyProfile(cfg, profile);
   if (flagVersion.text !== undefined) {
     version.text = flagVersion.text;
     version.label = '--kubernetes-version';

@@ -156,6 +156,8 @@ export interface InitConfig {
 
   // --- mini-kubeadm's own (flags, not kubeadm config fields) ---
   cni: CniChoice;
+  /** --profile: a security profile's name (src/profiles/profiles.ts), applied to this configuration by the loader */
+  profile?: string;
 }
 
 /** How this run behaves, apart from what it builds. */

@@ -66,6 +66,10 @@ export class DryRunHost implements Host {
     this.actions.push({ kind: 'chmod', path: p, mode });
   }
 
+  async chown(p: string, uid: number, gid: number): Promise<void> {
+    this.actions.push({ kind: 'chown', path: p, uid, gid });
+  }
+
   async symlink(target: string, p: string): Promise<void> {
     this.actions.push({ kind: 'symlink', path: p, target });
   }

@@ -27,6 +27,7 @@ export type HostAction =
   | { kind: 'mkdir'; path: string; mode: number }
   | { kind: 'remove'; path: string }
   | { kind: 'chmod'; path: string; mode: number }
+  | { kind: 'chown'; path: string; uid: number; gid: number }
   | { kind: 'symlink'; path: string; target: string }
   | { kind: 'run'; command: string; args: string[] };
 
@@ -47,6 +48,8 @@ export interface Host {
   writeFile(path: string, data: string | Buffer, mode: number): Promise<void>;
   mkdir(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
+  /** numeric owner and group (the node's, from its /etc/passwd and /etc/group) */
+  chown(path: string, uid: number, gid: number): Promise<void>;
   /** path becomes (atomically) a symbolic link to target, a node path taken as it is (not mapped under --rootfs) */
   symlink(target: string, path: string): Promise<void>;
   /** recursive, no error if missing */

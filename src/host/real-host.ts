@@ -153,6 +153,11 @@ export class RealHost implements Host {
     this.actions.push({ kind: 'chmod', path: p, mode });
   }
 
+  async chown(p: string, uid: number, gid: number): Promise<void> {
+    await fs.chown(this.resolve(p), uid, gid);
+    this.actions.push({ kind: 'chown', path: p, uid, gid });
+  }
+
   async symlink(target: string, p: string): Promise<void> {
     const real = this.resolve(p);
     const tmp = path.join(path.dirname(real), `.${path.basename(real)}.tmp-${randomBytes(4).toString('hex')}`);

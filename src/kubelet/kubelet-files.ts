@@ -11,6 +11,7 @@ import { ignoreSet } from '../preflight/ignore.js';
 import { kubeadmFlagsEnv } from './flags-env.js';
 import { instanceConfigText, kubeletConfiguration, renderKubeletConfiguration } from './kubelet-config.js';
 import { decideForNode, observeNode, type NodeDecisions } from './node-decisions.js';
+import { profileNamed } from '../profiles/profiles.js';
 
 export interface WrittenKubeletFiles {
   files: string[];
@@ -19,6 +20,8 @@ export interface WrittenKubeletFiles {
   decisions: NodeDecisions;
   /** kubeadm-style warnings about user values that differ from the recommended ones */
   warnings: string[];
+  /** the mode config.yaml got (the others are 0644) */
+  configMode: number;
 }
 
 /** What the kubelet's files will say on this node: asked of the node, nothing written. */
@@ -59,9 +62,11 @@ export async function writeKubeletFiles(
     await host.writeFile(paths.kubeletInstanceConfigFile, instanceConfigText(cfg.nodeRegistration.criSocket), 0o644);
     files.push(paths.kubeletInstanceConfigFile);
   }
-  await host.writeFile(paths.kubeletConfigFile, await renderKubeletConfiguration(doc), 0o644);
+  // kubeadm: 0644; a profile may ask for less (CIS 4.1.9: 0600)
+  const configMode = profileNamed(cfg.profile)?.kubeletConfigMode ?? 0o644;
+  await host.writeFile(paths.kubeletConfigFile, await renderKubeletConfiguration(doc), configMode);
   files.push(paths.kubeletConfigFile);
-  return { files, removed, decisions, warnings };
+  return { files, removed, decisions, warnings, configMode };
 }
 
 export type KubeletServiceOutcome =

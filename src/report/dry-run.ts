@@ -16,6 +16,8 @@ export function printDryRunActions(report: Reporter, actions: readonly HostActio
         return `[dry-run] would create directory ${a.path} (mode ${a.mode.toString(8).padStart(4, '0')})`;
       case 'chmod':
         return `[dry-run] would chmod ${a.path} to ${a.mode.toString(8).padStart(4, '0')}`;
+      case 'chown':
+        return `[dry-run] would chown ${a.path} to ${a.uid}:${a.gid}`;
       case 'symlink':
         return `[dry-run] would link ${a.path} to ${a.target}`;
       case 'remove':

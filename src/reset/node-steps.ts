@@ -9,6 +9,7 @@ import { chooseCriSocket } from './cri-socket.js';
 import { emptyDirectory, removePaths } from './files.js';
 import { currentMountsUnder, unmountUnder } from './mounts.js';
 import { errorText, type ResetStep } from './steps.js';
+import { PROFILES } from '../profiles/profiles.js';
 
 export interface NodeEnv {
   host: Host;
@@ -94,6 +95,11 @@ export const nodeSteps: readonly ResetStep<NodeEnv>[] = [
     name: 'manifests',
     removes: 'the static pod manifests',
     run: ({ host, paths }, log) => emptyDirectory(host, paths.manifestsDir, log),
+  },
+  {
+    name: 'profile-files',
+    removes: 'the files of an init --profile (its configuration directory, its audit log)',
+    run: ({ host }, log) => removePaths(host, PROFILES.flatMap((p) => p.resetPaths), log),
   },
   {
     name: 'kubeconfigs',

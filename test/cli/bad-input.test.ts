@@ -88,6 +88,8 @@ const cases: Case[] = [
   { name: 'bad image repository', argv: [...INIT, '--image-repository', 'https://registry.example.com'], expect: [/--image-repository: "https:\/\/registry\.example\.com" is not a valid image repository/] },
   { name: 'bad DNS domain', argv: [...CERTS, '--service-dns-domain', 'Corp_Internal'], expect: [/--service-dns-domain: "Corp_Internal" is not a valid DNS domain/] },
   { name: '--cni pointing at a missing manifest', argv: [...INIT, '--cni', 'calico'], expect: [/--cni calico: no such manifest file .*\/calico/, /--cni flannel, --cni none, or the path of a CNI manifest/] },
+  { name: 'unknown --profile', argv: [...INIT, '--profile', 'stig'], expect: [/--profile stig: no such profile/, /use cis, or leave --profile out/] },
+  { name: 'unknown --profile next to --config', argv: [...withConfig(), '--profile', 'CIS'], file: cluster(''), expect: [/--profile CIS: no such profile/] },
   { name: 'patches are not supported', argv: [...INIT, '--patches', '/etc/patches'], expect: [/--patches \/etc\/patches: patches are not supported/] },
 
   // --- several at once ---

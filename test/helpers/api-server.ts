@@ -16,6 +16,8 @@ export const ETCD = path.join(LAB_CACHE, 'etcd@v3.7.2/bin/etcd');
 
 export interface ApiServer {
   port: number;
+  /** etcd's plain-HTTP client port on 127.0.0.1 */
+  etcdClientPort: number;
   url: string;
   dir: string;
   caCert: string;
@@ -78,7 +80,8 @@ async function waitReady(url: string, dir: string, proc: ChildProcess, log: () =
   throw new Error(`kube-apiserver at ${url} not ready after ${timeoutMs} ms:\n${log()}`);
 }
 
-export async function startApiServer(t: TestContext): Promise<ApiServer> {
+/** extraArgs: more flags for the API server, made once its temp directory exists (pflag: a later one of the same name wins) */
+export async function startApiServer(t: TestContext, opts: { extraArgs?: (dir: string) => Promise<string[]> } = {}): Promise<ApiServer> {
   for (const bin of [KUBE_APISERVER, ETCD]) {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`bash test/e2e/lib/build.sh\` to build the lab's binaries (or set MK_LAB_CACHE)`);
   }
@@ -112,6 +115,7 @@ export async function startApiServer(t: TestContext): Promise<ApiServer> {
   ], { stdio: ['ignore', etcdLog, etcdLog] });
   procs.push(etcd);
 
+  const extraArgs = (await opts.extraArgs?.(dir)) ?? [];
   const apiLogFile = path.join(dir, 'kube-apiserver.log');
   const apiLog = openSync(apiLogFile, 'a');
   const f = (n: string) => path.join(dir, n);
@@ -126,6 +130,7 @@ export async function startApiServer(t: TestContext): Promise<ApiServer> {
     `--cert-dir=${f('apiserver-certs')}`, '--profiling=false',
     // loopback may not be advertised for the kubernetes Service's endpoints; no endpoints are needed here
     '--endpoint-reconciler-type=none',
+    ...extraArgs,
   ], { stdio: ['ignore', apiLog, apiLog] });
   procs.push(api);
 
@@ -153,6 +158,7 @@ export async function startApiServer(t: TestContext): Promise<ApiServer> {
   };
   return {
     port,
+    etcdClientPort: etcdClient,
     url,
     dir,
     caCert: readFileSync(f('ca.crt'), 'utf8'),

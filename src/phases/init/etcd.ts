@@ -15,6 +15,12 @@ async function runEtcdLocal(ctx: Ctx): Promise<void> {
     await ctx.host.mkdir(dataDir, 0o700);
     ctx.report.result('file', `etcd data directory ${dataDir} (0700)`);
   }
+  const profile = (await import('../../profiles/profiles.js')).profileNamed(ctx.cfg.profile);
+  if (profile) {
+    const owned = await (await import('../../profiles/write.js')).ownEtcdData(ctx.host, profile, dataDir);
+    if (owned.result) ctx.report.result('file', owned.result);
+    if (owned.warning) ctx.report.warn(owned.warning);
+  }
   const node = await readNodeFacts(ctx.host, ctx.cfg, facts, process.env);
   const { text } = await buildManifest('etcd', ctx.cfg, node, facts);
   const { path, outcome } = await writeManifest(ctx.host, ctx.paths.manifestsDir, 'etcd', text);
@@ -26,7 +32,7 @@ async function runEtcdLocal(ctx: Ctx): Promise<void> {
 export const etcdPhase: Phase<InitContext> = {
   name: 'etcd',
   short: 'Generate static Pod manifest file for local etcd',
-  flags: ['config', 'dry-run', 'rootfs', 'cert-dir', 'image-repository', 'kubernetes-version', 'apiserver-advertise-address', 'node-name', 'patches'],
+  flags: ['config', 'dry-run', 'rootfs', 'cert-dir', 'image-repository', 'kubernetes-version', 'apiserver-advertise-address', 'node-name', 'patches', 'profile'],
   children: [
     {
       name: 'local',

@@ -8,7 +8,7 @@ export const kubeletStartPhase: Phase<InitContext> = {
   name: 'kubelet-start',
   short: 'Write kubelet settings and (re)start the kubelet',
   long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
-  flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches', 'ignore-preflight-errors'],
+  flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches', 'ignore-preflight-errors', 'profile'],
   run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags' | 'gates' | 'runsPhase'>) => {
     const [k, { ignoredChecks }] = await Promise.all([import('../../kubelet/kubelet-files.js'), import('../../preflight/ignore.js')]);
     const { host, paths, report } = ctx;
@@ -19,7 +19,10 @@ export const kubeletStartPhase: Phase<InitContext> = {
     // files will say is worked out meanwhile (nothing is written before the stop returns)
     const [, prepared] = await Promise.all([k.stopKubelet(host), k.prepareKubeletFiles(host, ctx.cfg, { ignored })]);
     const written = await k.writeKubeletFiles(host, ctx.cfg, paths, { ignored, prepared });
-    for (const f of written.files) report.result('file', `wrote ${f} (0644)`);
+    const mode = (f: string) => (f === paths.kubeletConfigFile ? written.configMode : 0o644).toString(8).padStart(4, '0');
+    for (const f of written.files) report.result('file', `wrote ${f} (${mode(f)})`);
+    const profile = (await import('../../profiles/profiles.js')).profileNamed(ctx.cfg.profile);
+    if (profile) for (const f of await (await import('../../profiles/write.js')).tightenFiles(host, profile)) report.result('file', `--profile ${profile.name}: ${f}`);
     for (const f of written.removed) report.result('file', `removed ${f}, the standalone-mode config of an earlier mini-kubeadm's init that stopped before the API server answered`);
     for (const w of written.warnings) report.warn(w);
 

@@ -135,6 +135,20 @@ build_pause() {
   strip "$out/bin/pause"
 }
 
+# kube-bench and its benchmark definitions (cfg/) from the module source: test:cis copies both into a node.
+build_kube_bench() {
+  local out=$1 src=$1/src
+  go mod download -json "github.com/aquasecurity/kube-bench@$KUBE_BENCH_VERSION" >/dev/null
+  # built from a copy of the module source (go install MODULE@V asks the proxy for the module's
+  # version list, which this proxy refuses)
+  cp -r "$(go env GOMODCACHE)/github.com/aquasecurity/kube-bench@$KUBE_BENCH_VERSION/." "$src/"
+  chmod -R u+w "$src"
+  (cd "$src" && CGO_ENABLED=0 nice -n 10 go build -trimpath \
+    -ldflags "-s -w -X github.com/aquasecurity/kube-bench/cmd.KubeBenchVersion=${KUBE_BENCH_VERSION#v}" -o "$out/bin/kube-bench" .)
+  cp -r "$src/cfg" "$out/cfg"
+  rm -rf "$src"
+}
+
 all=(kubernetes etcd crictl coredns flannel cni-flannel pause)
 want=("$@"); [[ ${#want[@]} -gt 0 ]] || want=("${all[@]}")
 for c in "${want[@]}"; do
@@ -146,6 +160,7 @@ for c in "${want[@]}"; do
     flannel)     run_cached flanneld "$FLANNEL_VERSION" build_flannel ;;
     cni-flannel) run_cached cni-flannel "$CNI_PLUGINS_FLANNEL_VERSION" build_cni_flannel ;;
     pause)       run_cached pause "$PAUSE_TAG" build_pause ;;
+    kube-bench)  run_cached kube-bench "$KUBE_BENCH_VERSION" build_kube_bench ;;
     *) echo "unknown component $c" >&2; exit 2 ;;
   esac
 done

@@ -18,13 +18,15 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
 log() { echo "[lab $(date +%T)] $*" >&2; }
 
 # ---- the one tool-specific part: the command lines for init, join and reset, run in the node
+# (E2E_PROFILE=NAME: mini-kubeadm's init runs with --profile NAME; kubeadm has no profiles)
 # (join: the arguments follow, kubeadm's CLI: HOST:PORT --token T --discovery-token-ca-cert-hash sha256:H)
 tool_cmd() {
   case $E2E_TOOL:$1 in
-    kubeadm:init)       echo "kubeadm init --config /root/init-config.yaml" ;;
+    kubeadm:init)       [[ -z ${E2E_PROFILE:-} ]] || { echo "E2E_PROFILE=$E2E_PROFILE: kubeadm has no --profile (use E2E_TOOL=mini-kubeadm)" >&2; return 2; }
+                        echo "kubeadm init --config /root/init-config.yaml" ;;
     kubeadm:join)       echo "kubeadm join" ;;
     kubeadm:reset)      echo "kubeadm reset --force" ;;
-    mini-kubeadm:init)  echo "$(mk_in_node) init --config /root/init-config.yaml" ;;
+    mini-kubeadm:init)  echo "$(mk_in_node) init --config /root/init-config.yaml${E2E_PROFILE:+ --profile $E2E_PROFILE}" ;;
     mini-kubeadm:join)  echo "$(mk_in_node) join" ;;
     mini-kubeadm:reset) echo "$(mk_in_node) reset --force" ;;
     *) echo "unknown E2E_TOOL=$E2E_TOOL (kubeadm|mini-kubeadm)" >&2; return 2 ;;
