@@ -53,7 +53,7 @@ const childrenOf = (phases: typeof initCatalog, name: string) => {
 };
 
 const cases: { line: string; want: (got: string[]) => void }[] = [
-  { line: 'mini-kubeadm ', want: (got) => assert.deepEqual(got, ['init', 'phase', 'join', 'reset', 'config', 'token', 'certs', 'version', 'completion']) },
+  { line: 'mini-kubeadm ', want: (got) => assert.deepEqual(got, ['init', 'phase', 'join', 'reset', 'config', 'token', 'certs', 'status', 'version', 'completion']) },
   { line: 'mini-kubeadm to', want: (got) => assert.deepEqual(got, ['token']) },
   { line: 'mini-kubeadm init phase ', want: (got) => assert.deepEqual(got, names(initCatalog)) },
   { line: 'mini-kubeadm phase ', want: (got) => assert.deepEqual(got, names(initCatalog)) },
