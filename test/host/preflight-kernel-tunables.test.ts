@@ -137,3 +137,11 @@ test('init phase preflight --profile nope: exit 1, the profiles named, nothing w
   assert.match(r.stderr, /use cis/);
   assert.deepEqual(tree(host), before);
 });
+
+test('init --help and init phase preflight --help list --profile', async () => {
+  for (const argv of [['init', '--help'], ['init', 'phase', 'preflight', '--help']]) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^ {2}--profile <name> +A security profile beyond kubeadm's/m, argv.join(' '));
+  }
+});
