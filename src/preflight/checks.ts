@@ -11,6 +11,7 @@ import * as systemd from '../host/systemd.js';
 import { CONTAINERD_CONFIG, containerdCgroupDriver } from '../kubelet/containerd-config.js';
 import { pauseImage } from '../kubelet/flags-env.js';
 import { isContainerdSocket, type NodeDecisions, type NodeObservations } from '../kubelet/node-decisions.js';
+import { differingTunables, KERNEL_TUNABLES_FILE, KUBELET_KERNEL_TUNABLES, procSysPath, sysctlLine } from '../kubelet/kernel-tunables.js';
 import type { MachineProbe } from './probe.js';
 import type { FixName } from './fixes.js';
 import type { EarlierInit } from './earlier-init.js';
@@ -318,9 +319,28 @@ export function initChecks(cfg: InitConfig): PreflightCheck[] {
     );
   }
   if (containerd) checks.push(...containerdChecks());
+  if (cfg.kubeletConfiguration?.protectKernelDefaults === true) checks.push(kernelTunablesCheck);
   checks.push(imagePullCheck);
   return checks;
 }
+
+/**
+ * mini-kubeadm's own, when the kubelet will protect kernel defaults (--profile cis sets it): a
+ * tunable that differs from the kubelet's value stops the kubelet at its start, long after
+ * preflight, so preflight names every one that differs.
+ */
+const kernelTunablesCheck: PreflightCheck = {
+  name: 'KernelTunables',
+  ignorable: true,
+  autoFix: 'kernel-tunables',
+  fix: () => `put these lines in ${KERNEL_TUNABLES_FILE}, then run: sysctl --system\n${KUBELET_KERNEL_TUNABLES.map((t) => `      ${sysctlLine(t)}`).join('\n')}`,
+  run: async (e) => {
+    const differ = await differingTunables(e.host);
+    if (differ.length === 0) return ok;
+    const said = differ.map(({ tunable, have }) => (have === undefined ? `${tunable.key} (no ${procSysPath(tunable)}; wants ${tunable.value})` : `${tunable.key} = ${have} (wants ${tunable.value})`));
+    return err(`the kubelet's protectKernelDefaults is true, so it refuses to start with these kernel tunables: ${said.join(', ')}`);
+  },
+};
 
 /** kubeadm's ImagePull, last (kubeadm runs it after the others passed, and not on a dry run). */
 const imagePullCheck: PreflightCheck = {

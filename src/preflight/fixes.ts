@@ -1,6 +1,7 @@
 // The safe host fixes `--fix` may apply for a failed check: kernel modules, sysctls (now and
-// persisted), swapoff, and containerd's config.toml (then one containerd restart). Each says
-// what it changed, so the user sees every change made to their machine.
+// persisted: the network ones, the kubelet's kernel tunables), swapoff, and containerd's
+// config.toml (then one containerd restart). Each says what it changed, so the user sees every
+// change made to their machine.
 
 import type { InitConfig } from '../config/types.js';
 import type { NodeMinorFacts } from '../config/versions.js';
@@ -8,8 +9,9 @@ import type { Host } from '../host/host.js';
 import { CONTAINERD_CONFIG, containerdEdits } from '../kubelet/containerd-config.js';
 import { pauseImage } from '../kubelet/flags-env.js';
 import type { NodeDecisions } from '../kubelet/node-decisions.js';
+import { differingTunables, KERNEL_TUNABLES_FILE, KUBELET_KERNEL_TUNABLES, sysctlLine } from '../kubelet/kernel-tunables.js';
 
-export type FixName = 'ip-forward' | 'bridge-nf' | 'swapoff' | 'containerd-cri' | 'containerd-cgroup' | 'containerd-sandbox' | 'containerd-oom';
+export type FixName = 'ip-forward' | 'bridge-nf' | 'kernel-tunables' | 'swapoff' | 'containerd-cri' | 'containerd-cgroup' | 'containerd-sandbox' | 'containerd-oom';
 
 export interface FixEnv {
   host: Host;
@@ -63,6 +65,13 @@ export const fixes: Record<FixName, (e: FixEnv) => Promise<FixResult>> = {
       ...(await persistLine(host, SYSCTL_FILE, 'net.bridge.bridge-nf-call-iptables = 1')),
     ],
   }),
+  // the differing ones set now; the file holds all of the kubelet's, so a reboot keeps them
+  'kernel-tunables': async ({ host }) => {
+    const changed: string[] = [];
+    for (const { tunable } of await differingTunables(host)) changed.push(await run(host, 'sysctl', ['-w', `${tunable.key}=${tunable.value}`]));
+    for (const t of KUBELET_KERNEL_TUNABLES) changed.push(...(await persistLine(host, KERNEL_TUNABLES_FILE, sysctlLine(t))));
+    return { changed };
+  },
   swapoff: async ({ host }) => ({ changed: [`${await run(host, 'swapoff', ['-a'])} (swap comes back at boot unless you remove it from /etc/fstab)`] }),
   'containerd-cri': ({ host }) => editContainerd(host, containerdEdits.enableCri, 'removed "cri" from disabled_plugins'),
   'containerd-cgroup': ({ host, decisions }) => {

@@ -31,3 +31,19 @@ export function healthyNode(host: RealHost) {
   put(host, '/sys/fs/cgroup/cgroup.controllers', 'cpuset cpu io memory hugetlb pids rdma misc\n');
 }
 
+
+/** the kubelet's kernel tunables as a node that already has them holds them (/proc/sys files) */
+export const KUBELET_TUNABLES: Readonly<Record<string, string>> = {
+  '/proc/sys/vm/overcommit_memory': '1\n',
+  '/proc/sys/vm/panic_on_oom': '0\n',
+  '/proc/sys/kernel/panic': '10\n',
+  '/proc/sys/kernel/panic_on_oops': '1\n',
+  '/proc/sys/kernel/keys/root_maxkeys': '1000000\n',
+  '/proc/sys/kernel/keys/root_maxbytes': '25000000\n',
+};
+/** a fresh Ubuntu 24.04's: no overcommit, no reboot on panic, no panic on oops */
+export const FRESH_UBUNTU_TUNABLES: Readonly<Record<string, string>> = { ...KUBELET_TUNABLES, '/proc/sys/vm/overcommit_memory': '0\n', '/proc/sys/kernel/panic': '0\n', '/proc/sys/kernel/panic_on_oops': '0\n' };
+
+export function putAll(host: RealHost, files: Readonly<Record<string, string>>) {
+  for (const [file, text] of Object.entries(files)) put(host, file, text);
+}

@@ -1,5 +1,5 @@
-// --fix on a temp rootfs: each repair (IP forwarding, bridge-nf, swap, containerd's cgroup
-// driver and OOM setting) changes what its check reads, persists its lines once, and the
+// --fix on a temp rootfs: each repair (IP forwarding, bridge-nf, the kubelet's kernel tunables
+// under --profile cis, swap, containerd's cgroup driver and OOM setting) changes what its check reads, persists its lines once, and the
 // check passes when looked at again; a repair that fails is said ("could not fix") and changes
 // nothing. sysctl, modprobe, swapoff and systemctl are stand-ins that act on the rootfs's
 // /proc (the real ones would change this machine); the edited config.toml is read back by
@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpHost } from '../helpers/tmp-host.js';
 import { testConfig } from '../helpers/test-config.js';
-import { healthyNode, machine, put } from '../helpers/preflight-node.js';
+import { FRESH_UBUNTU_TUNABLES, healthyNode, machine, put, putAll } from '../helpers/preflight-node.js';
 import { standInTools, RECORDS, type StandIn } from '../helpers/stand-in-tools.js';
 import { nodePaths } from '../../src/host/paths.js';
 import type { RealHost } from '../../src/host/real-host.js';
@@ -19,6 +19,8 @@ import type { InitConfig } from '../../src/config/types.js';
 import { runInitPreflight } from '../../src/preflight/run.js';
 import { parseKubeVersion } from '../../src/config/defaults.js';
 import { ignoreSet } from '../../src/preflight/ignore.js';
+import { applyProfile } from '../../src/profiles/apply.js';
+import { profileNamed } from '../../src/profiles/profiles.js';
 
 const paths = nodePaths({ certificatesDir: '/etc/kubernetes/pki', kubeconfigDir: '/etc/kubernetes' });
 /** checks this PATH of stand-ins cannot pass; the ones under test are never among them */
@@ -44,7 +46,14 @@ async function fix(host: RealHost, cfg: InitConfig = testConfig()) {
 }
 const failing = (out: Awaited<ReturnType<typeof fix>>, name: string) => out.results.filter((r) => r.name === name && !r.ignored).map((r) => r.message);
 
-const kernelRows: { name: string; check: string; setup: (h: RealHost) => void; calls: string[]; persisted: Record<string, string>; says: RegExp[] }[] = [
+const KUBELET_CIS_CONF = 'vm.overcommit_memory = 1\nvm.panic_on_oom = 0\nkernel.panic = 10\nkernel.panic_on_oops = 1\nkernel.keys.root_maxkeys = 1000000\nkernel.keys.root_maxbytes = 25000000\n';
+const cisConfig = () => {
+  const cfg = testConfig();
+  applyProfile(cfg, profileNamed('cis')!);
+  return cfg;
+};
+
+const kernelRows: { name: string; check: string; cfg?: () => InitConfig; setup: (h: RealHost) => void; calls: string[]; persisted: Record<string, string>; says: RegExp[] }[] = [
   {
     name: 'ip_forward 0: sysctl, and the line in /etc/sysctl.d/k8s.conf (after the user\'s own, once)',
     check: 'FileContent--proc-sys-net-ipv4-ip_forward',
@@ -62,6 +71,15 @@ const kernelRows: { name: string; check: string; setup: (h: RealHost) => void; c
     says: [/^modprobe br_netfilter$/, /^added "br_netfilter" to \/etc\/modules-load\.d\/k8s\.conf$/, /^added "net\.bridge\.bridge-nf-call-iptables = 1" to \/etc\/sysctl\.d\/k8s\.conf$/],
   },
   {
+    name: '--profile cis on a fresh Ubuntu: the three differing tunables set, all six in /etc/sysctl.d/90-kubelet-cis.conf',
+    check: 'KernelTunables',
+    cfg: cisConfig,
+    setup: (h) => putAll(h, FRESH_UBUNTU_TUNABLES),
+    calls: ['sysctl -w vm.overcommit_memory=1', 'sysctl -w kernel.panic=10', 'sysctl -w kernel.panic_on_oops=1'],
+    persisted: { '/etc/sysctl.d/90-kubelet-cis.conf': KUBELET_CIS_CONF },
+    says: [/^sysctl -w vm\.overcommit_memory=1$/, /^sysctl -w kernel\.panic=10$/, /^added "kernel\.keys\.root_maxbytes = 25000000" to \/etc\/sysctl\.d\/90-kubelet-cis\.conf$/],
+  },
+  {
     name: 'swap on: swapoff -a, saying swap comes back at boot (fstab is the user\'s)',
     check: 'Swap',
     setup: (h) => put(h, '/proc/swaps', 'Filename\tType\tSize\tUsed\tPriority\n/swapfile file 1048572 0 -2\n'),
@@ -77,9 +95,10 @@ for (const row of kernelRows) {
     healthyNode(host);
     row.setup(host);
     const tools = standInTools(t, kernelTools(host), 'none');
-    const cfg = testConfig((c) => row.check.includes('bridge') && (c.kubernetesVersion = parseKubeVersion('v1.29.15')!));
+    const cfg = row.cfg?.() ?? testConfig((c) => row.check.includes('bridge') && (c.kubernetesVersion = parseKubeVersion('v1.29.15')!));
     const out = await fix(host, cfg);
     for (const c of row.calls) assert.ok(tools.calls().includes(c), `${c} was run: ${tools.calls().join('; ')}`);
+    assert.equal(tools.calls().filter((c) => c.startsWith('sysctl')).length, row.calls.filter((c) => c.startsWith('sysctl')).length, `no other sysctl: ${tools.calls().join('; ')}`);
     for (const s of row.says) assert.ok(out.fixed.some((f) => s.test(f)), `${s} in: ${out.fixed.join('; ')}`);
     assert.deepEqual(failing(out, row.check), [], 'checked again: passes');
     for (const [file, text] of Object.entries(row.persisted)) assert.equal(readFileSync(host.resolve(file), 'utf8'), text, file);
@@ -107,6 +126,17 @@ for (const row of couldNotRows) {
     assert.equal(existsSync(host.resolve('/etc/sysctl.d/k8s.conf')), false);
   });
 }
+
+test('--fix under --profile cis where sysctl refuses: said, KernelTunables still fails, no sysctl.d file', async (t) => {
+  const host = tmpHost(t);
+  healthyNode(host);
+  putAll(host, FRESH_UBUNTU_TUNABLES);
+  standInTools(t, kernelTools(host, { sysctl: '#!/bin/sh\necho "sysctl: permission denied on key \\"vm.overcommit_memory\\"" >&2\nexit 255\n' }), 'none');
+  const out = await fix(host, cisConfig());
+  assert.ok(out.fixed.includes('could not fix KernelTunables: sysctl -w vm.overcommit_memory=1 failed: sysctl: permission denied on key "vm.overcommit_memory"'), out.fixed.join('\n'));
+  assert.match(failing(out, 'KernelTunables').join('\n'), /vm\.overcommit_memory = 0 \(wants 1\)/);
+  assert.equal(existsSync(host.resolve('/etc/sysctl.d/90-kubelet-cis.conf')), false);
+});
 
 /** containerd's own reading of a config file: its effective settings, as TOML text */
 function containerdDump(file: string): string {

@@ -8,7 +8,7 @@ export const preflightPhase: Phase<InitContext> = {
   name: 'preflight',
   short: 'Run pre-flight checks',
   long: 'Run pre-flight checks for kubeadm init.',
-  flags: ['config', 'dry-run', 'rootfs', 'kubernetes-version', 'image-repository', 'cri-socket', 'ignore-preflight-errors', 'node-name', 'apiserver-advertise-address', 'apiserver-bind-port', 'pod-network-cidr', 'service-cidr', 'fix'],
+  flags: ['config', 'dry-run', 'rootfs', 'kubernetes-version', 'image-repository', 'cri-socket', 'ignore-preflight-errors', 'node-name', 'apiserver-advertise-address', 'apiserver-bind-port', 'pod-network-cidr', 'service-cidr', 'fix', 'profile'],
   run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags'>) => {
     const [{ runInitPreflight, preflightFailure }, { ignoredChecks }, { realMachineProbe }] = await Promise.all([
       import('../../preflight/run.js'),
