@@ -25,7 +25,7 @@ set -euo pipefail
 RUNS=${BENCH_RUNS:-3}
 JOIN_RUNS=${BENCH_JOIN_RUNS:-$RUNS}
 TOOLS=${BENCH_TOOLS:-"kubeadm mini-kubeadm"}
-OUT=$LAB_CACHE/runs/bench-$(date +%Y%m%d-%H%M%S)
+OUT=${BENCH_OUT:-$LAB_CACHE/runs/bench-$(date +%Y%m%d-%H%M%S)}   # BENCH_OUT=DIR BENCH_RUNS=0: DIR's tables again
 mkdir -p "$OUT"
 trap 'node_down >/dev/null 2>&1; join_nodes_down; true' EXIT
 
@@ -99,7 +99,7 @@ for tool in $TOOLS; do
 done
 phase_args=()
 for tool in $TOOLS; do
-  files=$(ls "$OUT"/"$tool"-*/init.out 2>/dev/null | paste -sd, -)
+  files=$(ls "$OUT"/"$tool"-*/init.out 2>/dev/null | paste -sd, -) || true
   [[ -n $files ]] && phase_args+=("$tool=$files")
 done
 echo
