@@ -71,7 +71,7 @@ build_e2e_test() {
   k8s_gomod "$src"
   (cd "$src" && go get -t k8s.io/kubernetes/test/e2e k8s.io/kubernetes/test/images/agnhost)
   local t=$SECONDS
-  (cd "$src" && CGO_ENABLED=0 go test -c -trimpath -ldflags "$(k8s_ldflags)" -o "$out/bin/e2e.test" k8s.io/kubernetes/test/e2e)
+  (cd "$src" && CGO_ENABLED=0 go test -c -vet=off -trimpath -ldflags "$(k8s_ldflags)" -o "$out/bin/e2e.test" k8s.io/kubernetes/test/e2e)
   log "  e2e.test built in $((SECONDS - t))s"
   t=$SECONDS
   (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/bin/agnhost" k8s.io/kubernetes/test/images/agnhost)
