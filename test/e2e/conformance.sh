@@ -7,12 +7,12 @@
 # Builds e2e.test and agnhost once (lib/build.sh e2e-test, cached by version) and the test images
 # (lib/test-images.sh), installing the Debian packages those take their tools from.
 set -euo pipefail
+export E2E_TOOL=${E2E_TOOL:-mini-kubeadm}
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
 
 ensure_packages "$CONFORMANCE_PACKAGES"
 nice -n 10 bash "$E2E_DIR/lib/build.sh" e2e-test
 bash "$E2E_DIR/lib/test-images.sh" > /dev/null
-export E2E_TOOL=${E2E_TOOL:-mini-kubeadm}
 export JOIN_RUN_NAME=conformance-$E2E_TOOL
 export JOIN_THEN="bash $E2E_DIR/lib/conformance-run.sh"
 exec bash "$E2E_DIR/join.sh"
