@@ -3,7 +3,7 @@
 # lib/conformance-run.sh's list on join.sh's cluster (one control plane and two workers made by
 # `init` and `join`), then join.sh resets every node, takes the nodes down and checks the host.
 #   bash test/e2e/conformance.sh          E2E_TOOL=mini-kubeadm|kubeadm (default mini-kubeadm)
-# Env: as join.sh's (LAB_NET, JOIN_NODES, JOIN_IP_BASE); CONFORMANCE_FOCUS=REGEX runs other tests.
+# Env: as join.sh's (LAB_NET, JOIN_NODES, JOIN_IP_BASE); CONFORMANCE_FOCUS=REGEX: other [Conformance] tests.
 # Builds e2e.test and agnhost once (lib/build.sh e2e-test, cached by version) and the test images
 # (lib/test-images.sh), installing the Debian packages those take their tools from.
 set -euo pipefail

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the images the conformance subset (conformance.sh) runs, under the names e2e.test of
 # K8S_VERSION expects (test/utils/image/manifest.go): agnhost and its previous tag (the Go
-# program of that Kubernetes version, with busybox, curl, dig and getent beside it), busybox, and
-# glibc-dns-testing (dig and getent on glibc). pause is the lab's own image set's.
+# program of that Kubernetes version, with busybox, curl, dig, getent and netcat beside it),
+# busybox, and glibc-dns-testing (dig and getent on glibc). pause is the lab's own image set's.
 #   bash test/e2e/lib/test-images.sh      -> prints the directory holding the *.tar files
 # Needs e2e-test@K8S_VERSION built (build.sh e2e-test) and the Debian packages of
 # CONFORMANCE_PACKAGES; tarballs are cached in $LAB_CACHE/test-images@<key>/, key = hash of every input.
@@ -16,7 +16,7 @@ log() { echo "[test-images $(date +%T)] $*" >&2; }
 [[ -x $AGNHOST ]] || { echo "agnhost missing: run bash test/e2e/lib/build.sh e2e-test" >&2; exit 1; }
 
 key=$( { cat "${BASH_SOURCE[0]}" "$E2E_DIR/lib/image-kit.sh" "$E2E_DIR/lab-versions.env" "$LAB_CACHE/e2e-test@$K8S_VERSION/.done";
-         dpkg-query -W busybox-static curl bind9-dnsutils libc-bin 2>/dev/null; } | sha256sum | cut -c1-12)
+         dpkg-query -W busybox-static curl bind9-dnsutils netcat-openbsd libc-bin 2>/dev/null; } | sha256sum | cut -c1-12)
 OUT=$LAB_CACHE/test-images@$key
 if [[ -f $OUT/.done ]]; then echo "$OUT"; exit 0; fi
 
@@ -25,10 +25,13 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT.partial"
 . "$E2E_DIR/lib/image-kit.sh"
 
-add_dns_tools() { # busybox, curl, dig and getent with their libraries; resolving as glibc does
+add_dns_tools() { # busybox, curl, dig, getent and netcat with their libraries; resolving as glibc does
   local root=$1 b
   add_busybox "$root"
   for b in /usr/bin/curl /usr/bin/dig /usr/bin/getent; do add_file "$b" "$root$b"; add_libs "$root" "$b"; done
+  # the Services tests run `nc -v -t -w 2` and `nc -v -u`, which Debian's busybox nc lacks; the
+  # agnhost image has OpenBSD's netcat (first in PATH, before busybox's /bin/nc)
+  add_file /bin/nc.openbsd "$root/usr/bin/nc"; add_libs "$root" /bin/nc.openbsd
   printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
   cp /etc/protocols /etc/services "$root/etc/"
 }
