@@ -44,7 +44,8 @@ for tag in "$E2E_AGNHOST_TAG" "$E2E_AGNHOST_PREV_TAG"; do
   mkimage "$E/agnhost:$tag" "$r" '["/agnhost"]' '["pause"]'
 done
 
-r=$(new_root busybox); add_busybox "$r"
+r=$(new_root busybox); add_busybox "$r"   # the Services tests' exec pods run `nc -v` here too
+add_file /bin/nc.openbsd "$r/usr/bin/nc"; add_libs "$r" /bin/nc.openbsd
 mkimage "$E/busybox:$E2E_BUSYBOX_TAG" "$r" null '["sh"]'
 
 r=$(new_root glibc-dns); add_dns_tools "$r"
