@@ -16,14 +16,18 @@
 # Prints medians per tool (peak memory: the largest run), the per-phase medians, then exactly
 # two ratio lines (n/a when mini-kubeadm cannot run). Each run's directory keeps init.out
 # (stamped) and timeline.txt (kubelet starts, sandboxes, containers, Ready; lib/timeline.sh).
+# Then the join row (lib/bench-join.sh; BENCH_JOIN_RUNS, default BENCH_RUNS, 0: none): medians
+# of join-exit and node-ready per tool and a third ratio line, node-ready mini-kubeadm/kubeadm.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/timeline.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/bench-join.sh"
 RUNS=${BENCH_RUNS:-3}
+JOIN_RUNS=${BENCH_JOIN_RUNS:-$RUNS}
 TOOLS=${BENCH_TOOLS:-"kubeadm mini-kubeadm"}
-OUT=$LAB_CACHE/runs/bench-$(date +%Y%m%d-%H%M%S)
+OUT=${BENCH_OUT:-$LAB_CACHE/runs/bench-$(date +%Y%m%d-%H%M%S)}   # BENCH_OUT=DIR BENCH_RUNS=0: DIR's tables again
 mkdir -p "$OUT"
-trap 'node_down >/dev/null 2>&1 || true' EXIT
+trap 'node_down >/dev/null 2>&1; join_nodes_down; true' EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
 all_ready() {
@@ -78,6 +82,9 @@ done
 for i in $(seq "$RUNS"); do
   for tool in "${avail[@]}"; do one_run "$tool" "$i" || log "$tool run $i did not complete"; done
 done
+for i in $(seq "$JOIN_RUNS"); do
+  for tool in "${avail[@]}"; do join_run "$tool" "$i" || log "join $tool run $i did not complete"; done
+done
 
 declare -A MA MR MF MM N
 printf '%-14s %5s %16s %15s %10s %14s\n' tool runs api-healthy[s] all-ready[s] floor[s] peak-mem[MB]
@@ -92,7 +99,7 @@ for tool in $TOOLS; do
 done
 phase_args=()
 for tool in $TOOLS; do
-  files=$(ls "$OUT"/"$tool"-*/init.out 2>/dev/null | paste -sd, -)
+  files=$(ls "$OUT"/"$tool"-*/init.out 2>/dev/null | paste -sd, -) || true
   [[ -n $files ]] && phase_args+=("$tool=$files")
 done
 echo
@@ -101,3 +108,12 @@ echo
 ratio() { if [[ $1 == n/a || $2 == n/a || -z $1 || -z $2 ]]; then echo n/a; else awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0==0) print "n/a"; else printf "%.2f\n", a/b }'; fi; }
 echo "ratio all-ready mini-kubeadm/kubeadm = $(ratio "${MR[mini-kubeadm]:-n/a}" "${MR[kubeadm]:-n/a}")"
 echo "ratio api-healthy mini-kubeadm/floor = $(ratio "${MA[mini-kubeadm]:-n/a}" "${MF[mini-kubeadm]:-n/a}")"
+echo
+printf '%-14s %5s %13s %15s   (join: t=0 at join, control plane all-ready before)\n' tool runs join-exit[s] node-ready[s]
+declare -A MJ
+for tool in $TOOLS; do
+  f=$OUT/$tool.join
+  MJ[$tool]=$( [[ -f $f ]] && awk '{print $1}' "$f" | median || echo n/a)
+  printf '%-14s %5s %13s %15s\n' "$tool" "$( [[ -f $f ]] && wc -l < "$f" || echo 0)" "$( [[ -f $f ]] && awk '{print $2}' "$f" | median || echo n/a)" "${MJ[$tool]}"
+done
+echo "ratio join node-ready mini-kubeadm/kubeadm = $(ratio "${MJ[mini-kubeadm]:-n/a}" "${MJ[kubeadm]:-n/a}")"

@@ -37,7 +37,6 @@ HAPROXY_DIR=$LAB_CACHE/haproxy@$HAPROXY_VERSION
 T_START=$(now)
 STAGE=setup
 
-on() { local n=$1; shift; LAB_NODE=$n bash "$NODE_SH" exec -- "$@"; }
 kc() { on "$A" kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
 # kubectl through the control-plane endpoint (the load balancer), from a node that is up
 kc_lb() { on "$A" kubectl --kubeconfig /etc/kubernetes/admin.conf -s "https://$ENDPOINT" "$@"; }

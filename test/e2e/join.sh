@@ -9,7 +9,10 @@
 # Env: LAB_NET (mkl-net), JOIN_NODES ("jcp1 jw1 jw2": control plane first), JOIN_IP_BASE (172.31.1),
 #      the first node gets .10, the next .11, ...; E2E_REPO: the checkout whose mini-kubeadm build the
 #      nodes get (default this one); E2E_KEEP_NODE=1 leaves the nodes up (node.sh down each, then
-#      the network goes with the last).
+#      the network goes with the last); JOIN_THEN=CMD runs CMD (bash -c, on the host) once the
+#      cluster checks passed and before the resets, with JOIN_CP, JOIN_WORKERS and JOIN_RUN (the
+#      run's directory) set: its failure fails the run (e.g. conformance.sh); JOIN_RUN_NAME names
+#      the run's directory under $LAB_CACHE/runs (join-MODE).
 set -Eeuo pipefail
 trap 'echo "join: unexpected error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lab.sh"
@@ -29,12 +32,11 @@ declare -A IP TOOL
 i=10; for n in "${NODES[@]}"; do IP[$n]=$IP_BASE.$i; i=$((i + 1)); TOOL[$n]=$E2E_TOOL; done
 if [[ $JOIN_MIX == 1 ]]; then for n in "${WORKERS[@]}"; do TOOL[$n]=$(other_tool "$E2E_TOOL"); done; fi
 MODE=$E2E_TOOL; [[ $JOIN_MIX == 1 ]] && MODE="mix-cp-$E2E_TOOL"
-RUN=$LAB_CACHE/runs/join-$MODE
+RUN=$LAB_CACHE/runs/${JOIN_RUN_NAME:-join-$MODE}
 T_START=$(now)
 STAGE=setup
 
-# ---- per-node helpers (lib/lab.sh's nx/kc act on LAB_NODE; here every call names its node)
-on() { local n=$1; shift; LAB_NODE=$n bash "$NODE_SH" exec -- "$@"; }
+# ---- per-node helpers (lib/lab.sh's nx/kc act on LAB_NODE; here every call names its node: on)
 kc() { on "$CP" kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
 tool_of() { E2E_TOOL=${TOOL[$1]} tool_cmd "$2"; }
 
@@ -162,16 +164,6 @@ EOM
 }
 client_ready() { [[ $(kc get pod "$CLIENT" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]]; }
 
-# the join command init printed: ENDPOINT --token T --discovery-token-ca-cert-hash sha256:H
-join_args_from() {
-  local f=$1 ep tok hash
-  ep=$(grep -oE 'join [0-9.]+:[0-9]+' "$f" | head -1 | cut -d' ' -f2)
-  tok=$(grep -oE -- '--token [a-z0-9]{6}\.[a-z0-9]{16}' "$f" | head -1 | cut -d' ' -f2)
-  hash=$(grep -oE 'sha256:[0-9a-f]{64}' "$f" | head -1)
-  [[ -n $ep && -n $tok && -n $hash ]] || return 1
-  echo "$ep --token $tok --discovery-token-ca-cert-hash $hash"
-}
-
 main() {
   mkdir -p "$RUN"; rm -rf "${RUN:?}"/*
   local n t0 rc
@@ -256,6 +248,13 @@ main() {
   await 60 "DNS in a pod on $CLIENT_NODE: kubernetes.default.svc.cluster.local resolves to 10.96.0.1" client_resolves
   SVC_SEEN=""
   await 90 "the Service by name (e2e-web.default.svc.cluster.local) reaches endpoints on the other nodes" service_reaches_other_nodes e2e-web.default.svc.cluster.local
+
+  if [[ -n ${JOIN_THEN:-} ]]; then
+    STAGE=then; rc=0
+    JOIN_CP=$CP JOIN_WORKERS="${WORKERS[*]}" JOIN_RUN=$RUN bash -c "$JOIN_THEN" || rc=$?
+    [[ $rc == 0 ]] || fail "JOIN_THEN exits 0 (exit code $rc): $JOIN_THEN"
+    pass "JOIN_THEN exits 0: $JOIN_THEN"
+  fi
 
   # ---- reset: workers first, then the control plane --------------------------------------------
   STAGE=reset

@@ -32,8 +32,9 @@ k8s_ldflags() {
   echo "-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/component-base/version.buildDate=1970-01-01T00:00:00Z"
 }
 
-build_kubernetes() {
-  local out=$1 src=$1/src
+# k8s_gomod SRC: a go.mod in SRC requiring k8s.io/kubernetes with its staging modules pinned
+k8s_gomod() {
+  local src=$1
   go mod download -json "k8s.io/kubernetes@$K8S_VERSION" >/dev/null
   local kdir; kdir=$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION
   {
@@ -47,8 +48,13 @@ build_kubernetes() {
     grep -E '=> \./staging/' "$kdir/go.mod" | awk -v v="$K8S_STAGING_VERSION" '{print "\t" $1 " => " $1 " " v}'
     echo ")"
   } > "$src/go.mod"
-  (cd "$src" && go mod download k8s.io/kubernetes && go get "k8s.io/kubernetes@$K8S_VERSION" \
-     && go get k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-apiserver \
+  (cd "$src" && go mod download k8s.io/kubernetes && go get "k8s.io/kubernetes@$K8S_VERSION")
+}
+
+build_kubernetes() {
+  local out=$1 src=$1/src
+  k8s_gomod "$src"
+  (cd "$src" && go get k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-apiserver \
           k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy \
           k8s.io/kubernetes/cmd/kubectl)
   local c
@@ -57,6 +63,19 @@ build_kubernetes() {
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "$(k8s_ldflags)" -o "$out/bin/$c" "k8s.io/kubernetes/cmd/$c")
     log "  $c built in $((SECONDS - t))s"
   done
+}
+
+# e2e.test (the conformance suite) and agnhost, its test image's program; not built by default
+build_e2e_test() {
+  local out=$1 src=$1/src
+  k8s_gomod "$src"
+  (cd "$src" && go get -t k8s.io/kubernetes/test/e2e k8s.io/kubernetes/test/images/agnhost)
+  local t=$SECONDS
+  (cd "$src" && CGO_ENABLED=0 go test -c -vet=off -trimpath -ldflags "$(k8s_ldflags)" -o "$out/bin/e2e.test" k8s.io/kubernetes/test/e2e)
+  log "  e2e.test built in $((SECONDS - t))s"
+  t=$SECONDS
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/bin/agnhost" k8s.io/kubernetes/test/images/agnhost)
+  log "  agnhost built in $((SECONDS - t))s"
 }
 
 build_etcd() {
@@ -161,6 +180,7 @@ for c in "${want[@]}"; do
     cni-flannel) run_cached cni-flannel "$CNI_PLUGINS_FLANNEL_VERSION" build_cni_flannel ;;
     pause)       run_cached pause "$PAUSE_TAG" build_pause ;;
     kube-bench)  run_cached kube-bench "$KUBE_BENCH_VERSION" build_kube_bench ;;
+    e2e-test)    run_cached e2e-test "$K8S_VERSION" build_e2e_test ;;
     *) echo "unknown component $c" >&2; exit 2 ;;
   esac
 done

@@ -1,5 +1,5 @@
-# Shared by e2e.sh, bench-lab.sh, faults.sh, join.sh and status.sh (sourced): the tool under test, node helpers, waits,
-# diagnostics, dependency setup.
+# Shared by e2e.sh, bench-lab.sh, faults.sh, join.sh, status.sh, certs.sh, cis.sh and conformance.sh (sourced): the tool
+# under test, node helpers, waits, diagnostics, dependency setup.
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # the mini-kubeadm checkout whose build the nodes get (E2E_REPO: another worktree's build)
 REPO=${E2E_REPO:-$(cd "$E2E_DIR/../.." && pwd)}
@@ -48,6 +48,7 @@ tool_available() {
 # ---- node helpers -------------------------------------------------------------------
 nx() { bash "$NODE_SH" exec -- "$@"; }                          # run in the node
 kc() { nx kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; } # kubectl as admin, in the node
+on() { local n=$1; shift; LAB_NODE=$n bash "$NODE_SH" exec -- "$@"; }  # run in the node named
 # mini-kubeadm is installed into each node as a user would install it (the built package under
 # /opt), so the node never depends on where the checkout lives (CI clones under /tmp, which a
 # node does not see: it gets a fresh /tmp)
@@ -157,16 +158,29 @@ diagnose() {
   echo "======== end of diagnostics ========"
 }
 
+# the join command init printed: ENDPOINT --token T --discovery-token-ca-cert-hash sha256:H
+join_args_from() {
+  local f=$1 ep tok hash
+  ep=$(grep -oE 'join [0-9.]+:[0-9]+' "$f" | head -1 | cut -d' ' -f2)
+  tok=$(grep -oE -- '--token [a-z0-9]{6}\.[a-z0-9]{16}' "$f" | head -1 | cut -d' ' -f2)
+  hash=$(grep -oE 'sha256:[0-9a-f]{64}' "$f" | head -1)
+  [[ -n $ep && -n $tok && -n $hash ]] || return 1
+  echo "$ep --token $tok --discovery-token-ca-cert-hash $hash"
+}
+
 # ---- dependencies: Debian packages, builds, images ----------------------------------
-ensure_deps() {
-  local missing=() p t0=$SECONDS
-  for p in $DEBIAN_PACKAGES; do
+ensure_packages() { # the Debian packages named (one word list) that are not installed yet
+  local missing=() p
+  for p in $1; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
-  if ((${#missing[@]})); then
-    log "installing Debian packages: ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  ((${#missing[@]})) || return 0
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+ensure_deps() {
+  local t0=$SECONDS
+  ensure_packages "$DEBIAN_PACKAGES"
   [[ -x /usr/local/go/bin/go ]] || { echo "Go is required at /usr/local/go (lab builds)" >&2; return 1; }
   bash "$E2E_DIR/lib/build.sh"
   bash "$E2E_DIR/lib/images.sh" >/dev/null
