@@ -77,6 +77,7 @@ main() {
   touch "$HOSTCHECK_SENTINEL"
   host_snapshot "$RUN/before"
   trap cleanup EXIT
+  trap 'exit 130' INT; trap 'exit 143' TERM   # an interrupted run ends FAILED, its clean-up done
   local r name tool profile prepare want=" ${CIS_RUNS:-kubeadm-default mini-kubeadm-default mini-kubeadm-cis} "
   for r in "${RUNS[@]}"; do
     IFS='|' read -r name tool profile prepare <<< "$r"

@@ -155,6 +155,7 @@ main() {
   ! bash "$NODE_SH" status >/dev/null 2>&1 || die "node $NODE already runs: LAB_NODE=$NODE bash test/e2e/node.sh down"
   SENTINEL_WAS=0; [[ ! -e /tmp/.mini-kubeadm-lab-sentinel ]] || SENTINEL_WAS=1
   trap cleanup EXIT
+  trap 'exit 130' INT; trap 'exit 143' TERM   # an interrupted run ends FAILED, its clean-up done
   local c t0
   for c in $CASES; do
     [[ $c == images || $c == images-pull || -n ${FIELD[$c]:-} ]] || die "unknown case $c (images images-pull etcd kube-apiserver kube-controller-manager kube-scheduler)"

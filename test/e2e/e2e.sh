@@ -118,6 +118,7 @@ main() {
   touch "$HOSTCHECK_SENTINEL"
   host_snapshot "$RUN/before"
   trap cleanup EXIT
+  trap 'exit 130' INT; trap 'exit 143' TERM   # an interrupted run ends FAILED, its clean-up done
 
   STAGE=node
   t0=$(now); node_up; pass "node $NODE up with images imported ($(since "$t0")s)"

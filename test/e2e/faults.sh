@@ -63,6 +63,7 @@ main() {
   tool_available || fail "mini-kubeadm is not built (npm ci && npm run build)"
   ! bash "$NODE_SH" status >/dev/null 2>&1 || fail "node $NODE already runs: bash test/e2e/node.sh down"
   trap cleanup EXIT
+  trap 'exit 130' INT; trap 'exit 143' TERM   # an interrupted run ends FAILED, its clean-up done
   STAGE=node; node_up; pass "node $NODE up"
   render_init_config | node_put_root_file init-config.yaml
 

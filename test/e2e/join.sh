@@ -181,6 +181,7 @@ main() {
   touch "$HOSTCHECK_SENTINEL"
   host_snapshot "$RUN/before"
   trap cleanup EXIT
+  trap 'exit 130' INT; trap 'exit 143' TERM   # an interrupted run ends FAILED, its clean-up done
 
   STAGE=nodes
   for n in "${NODES[@]}"; do

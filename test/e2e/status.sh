@@ -83,6 +83,7 @@ main() {
   touch "$HOSTCHECK_SENTINEL"
   host_snapshot "$RUN/before"
   trap cleanup EXIT
+  trap 'exit 130' INT; trap 'exit 143' TERM   # an interrupted run ends FAILED, its clean-up done
   local t0 rc=0
 
   STAGE=a.bootstrap
