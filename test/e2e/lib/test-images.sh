@@ -16,7 +16,7 @@ log() { echo "[test-images $(date +%T)] $*" >&2; }
 [[ -x $AGNHOST ]] || { echo "agnhost missing: run bash test/e2e/lib/build.sh e2e-test" >&2; exit 1; }
 
 key=$( { cat "${BASH_SOURCE[0]}" "$E2E_DIR/lib/image-kit.sh" "$E2E_DIR/lab-versions.env" "$LAB_CACHE/e2e-test@$K8S_VERSION/.done";
-         dpkg-query -W busybox-static curl bind9-dnsutils netcat-openbsd libc-bin 2>/dev/null; } | sha256sum | cut -c1-12)
+         dpkg-query -W busybox-static curl bind9-dnsutils netcat-openbsd libc-bin dash 2>/dev/null; } | sha256sum | cut -c1-12)
 OUT=$LAB_CACHE/test-images@$key
 if [[ -f $OUT/.done ]]; then echo "$OUT"; exit 0; fi
 
@@ -25,13 +25,20 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT.partial"
 . "$E2E_DIR/lib/image-kit.sh"
 
+# OpenBSD's netcat as nc, run by dash as /bin/sh: the Services tests run `sh -c '... | nc -v -t -w 2 ...'`
+# in agnhost and busybox pods, and Debian's static busybox sh runs its own nc applet (which has no
+# -v) before any nc on the PATH
+add_nc_and_sh() {
+  local root=$1
+  add_file /bin/nc.openbsd "$root/usr/bin/nc"; add_libs "$root" /bin/nc.openbsd
+  rm -f "$root/bin/sh"; add_file /bin/dash "$root/bin/sh"; add_libs "$root" /bin/dash
+}
+
 add_dns_tools() { # busybox, curl, dig, getent and netcat with their libraries; resolving as glibc does
   local root=$1 b
   add_busybox "$root"
   for b in /usr/bin/curl /usr/bin/dig /usr/bin/getent; do add_file "$b" "$root$b"; add_libs "$root" "$b"; done
-  # the Services tests run `nc -v -t -w 2` and `nc -v -u`, which Debian's busybox nc lacks; the
-  # agnhost image has OpenBSD's netcat (first in PATH, before busybox's /bin/nc)
-  add_file /bin/nc.openbsd "$root/usr/bin/nc"; add_libs "$root" /bin/nc.openbsd
+  add_nc_and_sh "$root"
   printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
   cp /etc/protocols /etc/services "$root/etc/"
 }
@@ -44,8 +51,7 @@ for tag in "$E2E_AGNHOST_TAG" "$E2E_AGNHOST_PREV_TAG"; do
   mkimage "$E/agnhost:$tag" "$r" '["/agnhost"]' '["pause"]'
 done
 
-r=$(new_root busybox); add_busybox "$r"   # the Services tests' exec pods run `nc -v` here too
-add_file /bin/nc.openbsd "$r/usr/bin/nc"; add_libs "$r" /bin/nc.openbsd
+r=$(new_root busybox); add_busybox "$r"; add_nc_and_sh "$r"   # the Services tests' exec pods run `nc -v` here too
 mkimage "$E/busybox:$E2E_BUSYBOX_TAG" "$r" null '["sh"]'
 
 r=$(new_root glibc-dns); add_dns_tools "$r"
