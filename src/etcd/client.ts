@@ -35,8 +35,10 @@ export class EtcdApiError extends Error {
     readonly endpoint: string,
     readonly status: number,
     readonly etcdMessage: string,
+    /** the gateway path asked, e.g. /v3/cluster/member/add */
+    readonly path = '',
   ) {
-    super(`etcd at ${endpoint}: ${etcdMessage} (HTTP ${status})`);
+    super(`etcd at ${endpoint}${path ? ` (${path.replace(/^\/v3\//, '')})` : ''}: ${etcdMessage} (HTTP ${status})`);
   }
 }
 
@@ -71,7 +73,7 @@ export function etcdCall(endpoint: string, tls: EtcdTls, path: string, body: unk
           }
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(json);
-          else reject(new EtcdApiError(endpoint, status, String(json.message ?? json.error ?? text.trim())));
+          else reject(new EtcdApiError(endpoint, status, String(json.message ?? json.error ?? text.trim()), path));
         });
       },
     );

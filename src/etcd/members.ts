@@ -44,6 +44,14 @@ export async function announceMember(etcd: EtcdClient, peerURL: string, learner 
       if (e instanceof EtcdApiError && ALREADY_ADDED.test(e.etcdMessage)) return { members: await etcd.members(), added: false };
       // etcd's strict reconfiguration check refuses an add until every member has been connected
       // for a few seconds (just after another member joined or was promoted): tried again, as kubeadm retries
+      // etcd derives a new member's ID from its peer URLs and the current second, and never reuses
+      // a removed ID: an add of the peer URL of a member removed within the same second (a stale
+      // member just replaced) is refused as "member not found" (its ErrIDRemoved); the next second
+      // gives another ID
+      if (e instanceof EtcdApiError && /member not found/i.test(e.etcdMessage) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 50));
+        continue;
+      }
       if (!(e instanceof EtcdApiError && /unhealthy cluster/i.test(e.etcdMessage)) || Date.now() >= end) throw e;
     }
     await new Promise((r) => setTimeout(r, everyMs));
@@ -113,10 +121,16 @@ export async function removeMemberId(etcd: EtcdClient, id: string, timeoutMs = 6
       if (e instanceof EtcdApiError && /member not found/i.test(e.etcdMessage)) return false;
       // the member that answered was the one removed (reset asks this node's own etcd first):
       // it stops at once and says "server stopped" for the removal it made; the others tell
+      // (they may apply the removal a moment after it did: asked again for up to 5 s)
       if (e instanceof EtcdApiError && /server stopped/i.test(e.etcdMessage)) {
-        const others = etcd.endpoints.filter((ep) => ep !== e.endpoint);
-        const still = others.length ? await etcd.at(others).members().catch(() => undefined) : undefined;
-        if (still && !still.some((m) => m.id === id)) return true;
+        const others = etcd.at(etcd.endpoints.filter((ep) => ep !== e.endpoint));
+        const askUntil = Math.min(end, Date.now() + 5000);
+        for (;;) {
+          const still = others.endpoints.length ? await others.members().catch(() => undefined) : undefined;
+          if (still && !still.some((m) => m.id === id)) return true;
+          if (!still || Date.now() >= askUntil) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }
       if (!(e instanceof EtcdApiError && /unhealthy cluster/i.test(e.etcdMessage)) || Date.now() >= end) throw e;
     }

@@ -15,13 +15,24 @@ import { initialCluster, promoteWhenStarted, quorum, removeMemberId } from '../.
 import { joinEtcdMember, type JoinMemberInput } from '../../src/etcd/join-member.js';
 
 test('a control-plane join\'s etcd member: rerun, stale member of the same name, live member of the same name (three real etcds)', { timeout: 180_000 }, async (t) => {
+  // (a failure names its stage and the members' last log lines: a CI failure is read from its log alone)
+  let stage = 'a starts';
+  const procs: { name: string; log: () => string }[] = [];
+  t.after(() => {
+    if (!failed) return;
+    t.diagnostic(`failed at: ${stage}`);
+    for (const p of procs) for (const line of p.log().split('\n')) t.diagnostic(`etcd ${p.name}: ${line}`);
+  });
+  let failed = true;
+
   const dir = mkdtempSync(path.join(tmpdir(), 'mk-etcd-join-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   certs(dir);
   const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   const [ca, pa, cb, pb, cc, pc] = ports as [number, number, number, number, number, number];
   const peer = (p: number) => `https://127.0.0.1:${p}`;
-  await startEtcd(t, dir, 'a', ca, pa, `a=${peer(pa)}`, 'new');
+  const a = await startEtcd(t, dir, 'a', ca, pa, `a=${peer(pa)}`, 'new');
+  procs.push({ name: 'a', log: a.log });
   const tls = { ca: readFileSync(path.join(dir, 'ca.crt')), cert: readFileSync(path.join(dir, 'healthcheck-client.crt')), key: readFileSync(path.join(dir, 'healthcheck-client.key')) };
   const etcd = new EtcdClient([`https://127.0.0.1:${ca}`, `https://127.0.0.1:${cb}`, `https://127.0.0.1:${cc}`], tls);
   await until('the first member', async () => ((await etcd.members()).length === 1 ? true : undefined));
@@ -29,22 +40,28 @@ test('a control-plane join\'s etcd member: rerun, stale member of the same name,
   const input = (name: string, p: number, o: Partial<JoinMemberInput> = {}): JoinMemberInput => ({ etcd, self: { name, peerURL: peer(p) }, hasLocalData: false, replaceStale: false, learner: true, say: (m) => said.push(m), dryRun: false, etcdCallTimeoutMs: 30_000, ...o });
 
   // b joins; its join is interrupted after the announcement and run again: the same learner, no second member
+  stage = 'b joins, run again';
   const first = await joinEtcdMember(input('b', pb));
   assert.equal(first.added, true);
   const again = await joinEtcdMember(input('b', pb));
   assert.equal(again.added, false);
   assert.equal(again.members.length, 2);
   assert.match(said.join('\n'), /this node's member [0-9a-f]+ \(name <not started>, peer https:\/\/127\.0\.0\.1:\d+, learner\) is already announced \(an earlier run of this join\): reusing it/);
-  await startEtcd(t, dir, 'b', cb, pb, initialCluster(again.members, { name: 'b', peerURL: peer(pb) }), 'existing');
+  stage = 'b starts and is promoted';
+  const b = await startEtcd(t, dir, 'b', cb, pb, initialCluster(again.members, { name: 'b', peerURL: peer(pb) }), 'existing');
   await promoteWhenStarted(etcd, peer(pb), 60_000);
 
+  procs.push({ name: 'b', log: b.log });
+  stage = 'c joins, starts and is promoted';
   const c1 = await joinEtcdMember(input('c', pc));
   const c = await startEtcd(t, dir, 'c', cc, pc, initialCluster(c1.members, { name: 'c', peerURL: peer(pc) }), 'existing');
+  procs.push({ name: 'c', log: c.log });
   await promoteWhenStarted(etcd, peer(pc), 60_000);
   const three = await etcd.members();
   assert.deepEqual(three.map((m) => `${m.name}:${m.isLearner}`).sort(), ['a:false', 'b:false', 'c:false']);
 
   // c's node dies without a reset: the other two keep quorum
+  stage = 'c killed, quorum';
   await c.kill();
   const q = await quorum(etcd);
   assert.equal(q.healthy, true);
@@ -52,6 +69,7 @@ test('a control-plane join\'s etcd member: rerun, stale member of the same name,
   const oldC = three.find((m) => m.name === 'c')!;
 
   // c comes back wiped (no etcd data) under the same name and address: named plainly, nothing removed
+  stage = 'c wiped: stale member named';
   await assert.rejects(joinEtcdMember(input('c', pc)), (e: Error & { code?: string; hint?: string }) => {
     assert.equal(e.code, 'ETCD_STALE_MEMBER');
     assert.match(e.message, new RegExp(`etcd still lists member ${memberHex(oldC.id)} \\(name "c", peer ${peer(pc).replace(/\./g, '\\.')}\\), left by an earlier node named "c" that was not reset \\(it does not answer\\)`));
@@ -62,6 +80,7 @@ test('a control-plane join\'s etcd member: rerun, stale member of the same name,
   assert.equal((await etcd.members()).length, 3, 'nothing removed without the flag');
 
   // with --replace-stale-member: the stale member goes, a and b stay as they were, c is announced anew
+  stage = 'c wiped: --replace-stale-member';
   const replaced = await joinEtcdMember(input('c', pc, { replaceStale: true }));
   assert.deepEqual(replaced.removed.map((m) => m.id), [oldC.id]);
   assert.equal(replaced.added, true);
@@ -72,6 +91,7 @@ test('a control-plane join\'s etcd member: rerun, stale member of the same name,
   assert.equal(newC.isLearner, true);
 
   // a node named b (b's address) that is not b: b answers, so it is never removed, with or without the flag
+  stage = 'a node named b while b answers';
   await assert.rejects(joinEtcdMember(input('b', pb, { replaceStale: true })), (e: Error & { code?: string }) => {
     assert.equal(e.code, 'ETCD_MEMBER_NAME_IN_USE');
     assert.match(e.message, /answers at https:\/\/127\.0\.0\.1:\d+: a live control plane already uses the name "b"/);
@@ -82,7 +102,9 @@ test('a control-plane join\'s etcd member: rerun, stale member of the same name,
 
   // reset on b: its own etcd asked first (as reset does) removes itself; it stops at once and may
   // answer "server stopped" for the removal it made: the others say it is gone, so it is a success
+  stage = 'b removes itself (reset)';
   const bId = (await etcd.members()).find((m) => m.name === 'b')!.id;
   assert.equal(await removeMemberId(etcd.at([`https://127.0.0.1:${cb}`, `https://127.0.0.1:${ca}`]), bId, 30_000), true);
   assert.deepEqual((await etcd.members()).filter((m) => !m.isLearner).map((m) => m.name), ['a']);
+  failed = false;
 });

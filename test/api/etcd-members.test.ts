@@ -12,7 +12,7 @@ import { certs, freePort, startEtcd, until } from '../helpers/etcd-procs.js';
 import { EtcdApiError, EtcdClient } from '../../src/etcd/client.js';
 import { etcdMemberStep } from '../../src/reset/etcd-member.js';
 import { tmpHost } from '../helpers/tmp-host.js';
-import { announceMember, initialCluster, promoteWhenStarted, quorum, removeMember } from '../../src/etcd/members.js';
+import { announceMember, initialCluster, promoteWhenStarted, quorum, removeMember, removeMemberId } from '../../src/etcd/members.js';
 
 test('etcd members: list, add a learner, promote it once started, refuse the same peer URL twice, remove it (two real etcds, TLS)', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'mk-etcd-'));
@@ -86,4 +86,23 @@ spec:
   // an endpoint that does not answer is passed over for the next
   const withDead = new EtcdClient([`https://127.0.0.1:${await freePort()}`, `https://127.0.0.1:${c1}`], tls);
   assert.equal((await withDead.members()).length, 1);
+
+  // etcd derives a new member's ID from its peer URL and the current second and never reuses a
+  // removed ID: a peer URL announced, removed and announced again within one second is refused
+  // ("member not found") by a plain add; announceMember waits for the next second
+  const again = `https://127.0.0.1:${await freePort()}`;
+  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+  const gone = (await etcd.add(again)).added;
+  assert.equal(await removeMemberId(etcd, gone.id), true);
+  const plain = await etcd.add(again).then(
+    (r) => r.added,
+    (e: Error) => e,
+  );
+  if (plain instanceof Error) assert.match(plain.message, /member not found/);
+  else await removeMemberId(etcd, plain.id); // the second turned meanwhile (a slow machine): nothing to show
+  const reannounced = await announceMember(etcd, again);
+  assert.equal(reannounced.added, true);
+  const listed = reannounced.members.find((m) => m.peerURLs.includes(again));
+  assert.ok(listed && listed.id !== gone.id, 'a new ID');
+  assert.equal(await removeMemberId(etcd, listed.id), true);
 });
