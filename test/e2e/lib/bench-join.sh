@@ -41,6 +41,9 @@ join_run() { # TOOL RUN -> appends "node-ready join-exit" to $OUT/TOOL.join
   ready_abs=$(cat "$d/node-ready" 2>/dev/null) || true
   tready=""; [[ -n $ready_abs ]] && tready=$(awk -v a="$ready_abs" -v b="$t0" 'BEGIN{printf "%.1f", a-b}')
   log "join $tool run $i: join exit at ${tjoin}s, node Ready ${tready:-timeout}s"
+  # what happened on the worker and in the API after t=0 (lib/timeline.sh): timeline.txt
+  { echo "$(printf '%7.2f' "$tjoin") join exited"
+    LAB_NET=$BENCH_NET LAB_NODE=$BJ_W TIMELINE_API_NODE=$BJ_CP TIMELINE_NODE_NAME=$BJ_W timeline "$t0"; } | sort -g > "$d/timeline.txt" 2>/dev/null || true
   join_nodes_down
   [[ -n $tready ]] || return 1
   echo "$tready $tjoin" >> "$OUT/$tool.join"
