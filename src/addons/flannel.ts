@@ -5,6 +5,7 @@
 import type { InitConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/client.js';
+import { installCniCopy, type CniConfigFile, type PodSpecLike } from './cni-ahead.js';
 import { renderManifests } from './render.js';
 import { readAddonTemplate } from './template-file.js';
 
@@ -35,36 +36,19 @@ export async function flannelObjects(cfg: Pick<InitConfig, 'networking'>, images
   return renderManifests('flannel.yaml', await readAddonTemplate('flannel.yaml'), { podCIDR, ...images });
 }
 
-interface InitContainer {
-  name: string;
-  args?: string[];
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
-}
-interface PodVolume {
-  name: string;
-  hostPath?: { path: string };
-  configMap?: { name: string };
-}
-
 /**
- * The CNI config flannel's install-cni init container copies onto the node: from the
- * ConfigMap mounted in it to the host's CNI config directory (`cp -f SRC DST`), read from the
- * rendered objects so it is exactly the file flannel itself would write. A whole init writes it
- * ahead of flannel (addon/cni): the node is then Ready as soon as the kubelet registers it.
+ * The CNI config flannel's install-cni init container copies onto the node (from the ConfigMap
+ * mounted in it to the host's CNI config directory), read from the rendered objects so it is
+ * exactly the file flannel itself would write; a whole init writes it ahead of flannel
+ * (src/addons/cni-ahead.ts).
  */
-export function flannelNodeConfig(objects: KubeObject[]): { path: string; content: string } {
+export function flannelNodeConfig(objects: KubeObject[]): CniConfigFile {
   const ds = objects.find((o) => o.kind === 'DaemonSet');
-  const pod = (ds?.spec as { template?: { spec?: { initContainers?: InitContainer[]; volumes?: PodVolume[] } } } | undefined)?.template?.spec;
-  const install = pod?.initContainers?.find((c) => c.name === 'install-cni');
-  const [src, dst] = (install?.args ?? []).filter((a) => !a.startsWith('-'));
-  const mountOf = (file: string | undefined) => install?.volumeMounts?.find((m) => file?.startsWith(m.mountPath.replace(/\/?$/, '/')));
-  const from = mountOf(src), to = mountOf(dst);
-  const cmName = pod?.volumes?.find((v) => v.name === from?.name)?.configMap?.name;
-  const hostDir = pod?.volumes?.find((v) => v.name === to?.name)?.hostPath?.path;
-  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === cmName) as { data?: Record<string, string> } | undefined;
-  const content = cm?.data?.[src?.slice(from!.mountPath.replace(/\/?$/, '/').length) ?? ''];
-  if (!src || !dst || !from || !to || !hostDir || content === undefined) {
+  const copy = installCniCopy((ds?.spec as { template?: { spec?: PodSpecLike } } | undefined)?.template?.spec);
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === copy?.configMap) as { data?: Record<string, string> } | undefined;
+  const content = copy ? cm?.data?.[copy.key] : undefined;
+  if (!copy || content === undefined) {
     throw new Error('templates/addons/flannel.yaml: the install-cni init container no longer copies a ConfigMap key into a hostPath directory (cp -f SRC DST)');
   }
-  return { path: `${hostDir.replace(/\/$/, '')}/${dst.slice(to.mountPath.replace(/\/?$/, '/').length)}`, content };
+  return { path: copy.path, content };
 }

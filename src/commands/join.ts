@@ -58,6 +58,7 @@ export async function runJoin(io: Io, target: string | undefined, flags: FlagVal
       flags,
       env: io.env,
       state: new Map(),
+      wholeJoin: target === undefined && !host.dryRun,
       cluster: () => (cluster ??= import('../phases/join/cluster.js').then((m) => m.findCluster(join, host, report))),
     };
     try {

@@ -26,6 +26,9 @@ import { RealHost } from '../../src/host/real-host.js';
 import { loadJoinConfig } from '../../src/config/join-load.js';
 import { findCluster } from '../../src/phases/join/cluster.js';
 import { WORKER_DONE_TEXT } from '../../src/commands/join.js';
+import { httpKubeClient } from '../../src/kube/http-client.js';
+import { flannelNodeConfig, flannelObjects } from '../../src/addons/flannel.js';
+import { cniConfigFromNodePods, writeCniConfigAhead } from '../../src/addons/cni-ahead.js';
 
 const TOKEN = 'abcdef.0123456789abcdef';
 const SOCK = '/var/run/containerd/containerd.sock';
@@ -201,5 +204,39 @@ test('join discovery and config fetch against a real kube-apiserver', { timeout:
     kubectl(api.adminKubeconfig, 'patch', 'node', 'jn-w1', '--subresource=status', '--type=merge', '-p', JSON.stringify(ready));
     // --dry-run: the check reads the Node for real; were it missed, nothing would be written either
     await joinFails(t, joinFile(api, { hashes: [pin] }), [/a Node with name "jn-w1" and status "Ready" already exists in the cluster\. You must delete the existing Node or change the name of this new joining Node/, /--node-name/], ['--dry-run']);
+  });
+  await t.test('the CNI config ahead: read with the node\'s own identity from the flannel pod bound to it, the bytes init writes', async () => {
+    const objects = await flannelObjects({ networking: { podSubnet: '10.244.0.0/16' } } as Parameters<typeof flannelObjects>[0]);
+    const listFile = path.join(api.dir, 'flannel.json');
+    writeFileSync(listFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    kubectl(api.adminKubeconfig, 'apply', '-f', listFile);
+    const nodeClient = async (name: string) => {
+      const file = api.clientKubeconfig(`node-${name}.conf`, `system:node:${name}`, 'system:nodes');
+      return httpKubeClient({ kubeconfig: readFileSync(file, 'utf8'), kubeconfigPath: file, callTimeoutMs: 20_000 });
+    };
+    const w1 = await nodeClient('jn-w1');
+    // no pod on the node yet: nothing, within the deadline
+    const t0 = Date.now();
+    assert.equal(await cniConfigFromNodePods(w1, 'jn-w1', { deadlineMs: 1200 }), undefined);
+    assert.ok(Date.now() - t0 >= 1000, 'looked until the deadline');
+    // the DaemonSet controller's pod, as it binds it to the node (there is no controller-manager here)
+    const ds = objects.find((o) => o.kind === 'DaemonSet') as unknown as { spec: { template: { metadata?: object; spec: object } } };
+    const podFile = path.join(api.dir, 'flannel-pod.json');
+    writeFileSync(podFile, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kube-flannel-ds-jnw1', namespace: 'kube-flannel', ...ds.spec.template.metadata }, spec: { ...ds.spec.template.spec, nodeName: 'jn-w1' } }));
+    kubectl(api.adminKubeconfig, 'create', '-f', podFile);
+    const found = await cniConfigFromNodePods(w1, 'jn-w1', { deadlineMs: 10_000 });
+    const expected = flannelNodeConfig(objects);
+    assert.deepEqual(found, { ...expected, agent: 'kube-flannel/kube-flannel-ds-jnw1' });
+    assert.equal(expected.path, '/etc/cni/net.d/10-flannel.conflist');
+    // another node may neither see that pod nor read its ConfigMap (the Node authorizer): nothing for it
+    const w2 = await nodeClient('jn-w2');
+    await assert.rejects(w2.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-flannel', name: 'kube-flannel-cfg' }), /forbidden|403/i);
+    assert.equal(await cniConfigFromNodePods(w2, 'jn-w2', { deadlineMs: 600 }), undefined);
+    // written as install-cni leaves it; a second time it is already there
+    const host = tmpHost(t);
+    assert.match(await writeCniConfigAhead(host, found!, found!.agent), /^wrote \/etc\/cni\/net\.d\/10-flannel\.conflist \(0644\)/);
+    assert.equal(await host.readText(expected.path), expected.content);
+    assert.equal(((await host.stat(expected.path))!.mode & 0o777).toString(8), '644');
+    assert.match(await writeCniConfigAhead(host, found!, found!.agent), /is already kube-flannel\/kube-flannel-ds-jnw1's CNI config/);
   });
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderTemplate, renderManifests, parseManifests } from '../../src/addons/render.js';
 import { flannelObjects, flannelNodeConfig, DEFAULT_FLANNEL_IMAGES } from '../../src/addons/flannel.js';
+import { cniConfigFromNodePods, installCniCopy } from '../../src/addons/cni-ahead.js';
 import { cniPlan } from '../../src/addons/cni.js';
 import { nthServiceIP } from '../../src/addons/service-ip.js';
 import { MkError } from '../../src/errors.js';
@@ -57,6 +58,63 @@ test('flannel: the node CNI config is what install-cni copies (ConfigMap key -> 
   const install = (changed.find((o) => o.kind === 'DaemonSet')!.spec as any).template.spec.initContainers.find((c: { name: string }) => c.name === 'install-cni');
   install.args = ['-f', '/somewhere/else.json', '/etc/cni/net.d/10-flannel.conflist'];
   assert.throws(() => flannelNodeConfig(changed), /install-cni/);
+});
+
+test('install-cni copies: only `cp [-f] SRC DST` from a ConfigMap mount into a hostPath mount is taken', async () => {
+  const objs = await flannelObjects(testConfig());
+  const spec = (objs.find((o) => o.kind === 'DaemonSet')!.spec as any).template.spec;
+  assert.deepEqual(installCniCopy(spec), { configMap: 'kube-flannel-cfg', key: 'cni-conf.json', path: '/etc/cni/net.d/10-flannel.conflist' });
+  const variant = (f: (install: any, spec: any) => void) => {
+    const s2 = structuredClone(spec);
+    f(s2.initContainers.find((c: { name: string }) => c.name === 'install-cni'), s2);
+    return installCniCopy(s2);
+  };
+  // upstream's own installer binary, a script, a third path, a source outside the ConfigMap, a target outside a hostPath: no guess
+  assert.equal(variant((c) => { c.command = ['/opt/bin/install-conf']; c.args = []; }), undefined);
+  assert.equal(variant((c) => { c.command = ['sh', '-c', 'cp -f /etc/kube-flannel/cni-conf.json /etc/cni/net.d/10-flannel.conflist']; c.args = []; }), undefined);
+  assert.equal(variant((c) => c.args.push('/etc/cni/net.d/other')), undefined);
+  assert.equal(variant((c) => (c.args[1] = '/tmp/cni-conf.json')), undefined);
+  assert.equal(variant((_c, s2) => (s2.volumes = s2.volumes.filter((v: { hostPath?: unknown; name: string }) => v.name !== 'cni'))), undefined);
+  assert.equal(variant((_c, s2) => (s2.initContainers = s2.initContainers.filter((c: { name: string }) => c.name !== 'install-cni'))), undefined);
+  // the whole copy in `command`, none in args: the same
+  assert.deepEqual(variant((c) => { c.command = ['cp', ...c.args]; delete c.args; }), installCniCopy(spec));
+});
+
+test('cniConfigFromNodePods: waits for the agent\'s pod and a readable ConfigMap; gives up after the first other pods settle, or at the deadline', async () => {
+  const objs = await flannelObjects(testConfig());
+  const spec = (objs.find((o) => o.kind === 'DaemonSet')!.spec as any).template.spec;
+  const cm = objs.find((o) => o.kind === 'ConfigMap')!;
+  const proxy = { metadata: { name: 'kube-proxy-x', namespace: 'kube-system' }, spec: { containers: [{ name: 'kube-proxy' }] } };
+  const agent = { metadata: { name: 'kube-flannel-ds-x', namespace: 'kube-flannel' }, spec };
+  const client = (podsAt: (n: number) => object[], forbiddenUntil = 0) => {
+    let lists = 0;
+    let gets = 0;
+    return {
+      paths: new Set<string>(),
+      async raw(p: string) {
+        this.paths.add(p);
+        return JSON.stringify({ items: podsAt(lists++) });
+      },
+      get: async () => {
+        if (gets++ < forbiddenUntil) throw new Error('configmaps "kube-flannel-cfg" is forbidden');
+        return cm;
+      },
+    };
+  };
+  // the agent's pod appears on the third look, its ConfigMap refused once: found
+  const c1 = client((n) => (n < 2 ? [] : [proxy, agent]), 1);
+  const found = await cniConfigFromNodePods(c1, 'w1', { deadlineMs: 5000, everyMs: 10 });
+  assert.deepEqual(found, { ...flannelNodeConfig(objs), agent: 'kube-flannel/kube-flannel-ds-x' });
+  // the node's own pods only, as the Node authorizer allows a node to list them
+  assert.deepEqual([...c1.paths], ['/api/v1/pods?fieldSelector=spec.nodeName%3Dw1']);
+  // only kube-proxy on the node: given up settleMs after it appeared, well before the deadline
+  const t0 = Date.now();
+  assert.equal(await cniConfigFromNodePods(client(() => [proxy]), 'w1', { deadlineMs: 5000, settleMs: 100, everyMs: 10 }), undefined);
+  assert.ok(Date.now() - t0 < 2000);
+  // nothing on the node at all: the deadline
+  const t1 = Date.now();
+  assert.equal(await cniConfigFromNodePods(client(() => []), 'w1', { deadlineMs: 300, everyMs: 10 }), undefined);
+  assert.ok(Date.now() - t1 >= 290);
 });
 
 test('cni: flannel without a pod CIDR says which flag to give', async () => {

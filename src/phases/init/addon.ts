@@ -73,7 +73,7 @@ async function awaitCoreDns(ctx: Pick<InitContext, 'report' | 'kube' | 'stopping
 
 /**
  * In a whole init: write the CNI config the pod network's agent would copy onto this node, the
- * same bytes, before it does. Why: the node is NotReady until that file exists, and the
+ * same bytes, before it does (src/addons/cni-ahead.ts, the one place that does so). Why: the node is NotReady until that file exists, and the
  * controller-manager marks every pod on a NotReady node NotReady (again at each pod update while
  * its view of the node, refreshed every 5 s, says NotReady); the kubelet puts a static pod's Ready
  * back only in its status reconcile, every 10 s. Written while the API server starts, before the
@@ -83,16 +83,9 @@ async function awaitCoreDns(ctx: Pick<InitContext, 'report' | 'kube' | 'stopping
  * single phase run: pods already waiting there would be scheduled too early and back off 10 s.
  */
 async function writeNodeConfigAhead(ctx: Pick<InitContext, 'host' | 'report' | 'wholeInit'>, plan: import('../../addons/cni.js').CniPlan): Promise<void> {
-  const conf = plan.nodeConfig;
-  if (!ctx.wholeInit || !conf) return;
-  if ((await ctx.host.readText(conf.path)) === conf.content) {
-    ctx.report.result('file', `${conf.path} is already ${plan.name}'s CNI config`);
-    return;
-  }
-  const dir = conf.path.slice(0, conf.path.lastIndexOf('/'));
-  await ctx.host.mkdir(dir, 0o755);
-  await ctx.host.writeFile(conf.path, conf.content, 0o644);
-  ctx.report.result('file', `wrote ${conf.path} (0644), the CNI config ${plan.name}'s pod writes on this node, ahead of it: the node is Ready when the kubelet registers it`);
+  if (!ctx.wholeInit || !plan.nodeConfig) return;
+  const { writeCniConfigAhead } = await import('../../addons/cni-ahead.js');
+  ctx.report.result('file', await writeCniConfigAhead(ctx.host, plan.nodeConfig, plan.name));
 }
 
 export const addonPhase: Phase<InitContext> = {

@@ -33,6 +33,8 @@ export interface JoinContext {
   cluster(): Promise<JoinCluster>;
   /** values one phase leaves for a later one in the same run */
   state: Map<string, unknown>;
+  /** a whole join (no single phase, not --dry-run): the pod network's CNI config goes in ahead (src/addons/cni-ahead.ts) */
+  wholeJoin?: boolean;
 }
 
 /** a worker join has no control-plane phase to run */
