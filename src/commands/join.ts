@@ -41,6 +41,12 @@ export async function runJoin(io: Io, target: string | undefined, flags: FlagVal
   const report = await reporterFor(io, flags);
   try {
     const host = await nodeHost(flags, io);
+    // as init: a whole join asks `kubelet --version` (0.2-0.9 s: a 90 MB binary) while discovery
+    // runs; preflight and kubelet-start share the one answer (src/kubelet/node-decisions.ts)
+    if (target === undefined) {
+      const { kubeletVersion } = await import('../kubelet/node-decisions.js');
+      void kubeletVersion(host).catch(() => undefined);
+    }
     const skip = typeof flags['skip-phases'] === 'string' ? flags['skip-phases'].split(',') : [];
     selectPhases(joinPhases, target, target === undefined ? skip : []); // a typo fails before anything is read
     const { loadJoinConfig } = await import('../config/join-load.js');

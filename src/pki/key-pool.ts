@@ -39,9 +39,15 @@ export class KeyPool {
   private running = 0;
 
   constructor(
-    private readonly concurrency: number = keyConcurrency(),
+    private concurrency: number = keyConcurrency(),
     private readonly generate: (alg: EncryptionAlgorithm) => Promise<KeyPair> = generateKey,
   ) {}
+
+  /** how many keys are made at once from now on (more start at once when raised) */
+  setConcurrency(n: number): void {
+    this.concurrency = Math.max(1, n);
+    this.pump();
+  }
 
   /** start generating a key for each id not already started, in this order */
   prefetch(ids: readonly string[], alg: EncryptionAlgorithm): void {

@@ -9,7 +9,7 @@ export const kubeletStartPhase: Phase<InitContext> = {
   short: 'Write kubelet settings and (re)start the kubelet',
   long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
   flags: ['config', 'dry-run', 'rootfs', 'cri-socket', 'node-name', 'image-repository', 'patches', 'ignore-preflight-errors', 'profile'],
-  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags' | 'gates' | 'runsPhase'>) => {
+  run: async (ctx: Pick<InitContext, 'cfg' | 'paths' | 'host' | 'report' | 'flags' | 'gates' | 'runsPhase' | 'state'>) => {
     const [k, { ignoredChecks }] = await Promise.all([import('../../kubelet/kubelet-files.js'), import('../../preflight/ignore.js')]);
     const { host, paths, report } = ctx;
 
@@ -40,6 +40,12 @@ export const kubeletStartPhase: Phase<InitContext> = {
       await Promise.all([ctx.gates.kubeletConf.opened, reloaded]);
     }
     const outcome = await k.restartKubelet(host, paths, reloaded);
+    if (reloaded) {
+      // the kubelet's process is started: the keys the control plane's manifests wait for (11
+      // RSA keys before kube-apiserver's) now use every core (src/commands/init.ts kept one free)
+      const { keyPoolOf, keyConcurrency } = await import('../../pki/key-pool.js');
+      keyPoolOf(ctx.state).setConcurrency(keyConcurrency());
+    }
     if (outcome.kind === 'restarted' && host.dryRun) {
       report.info('would restart the kubelet (systemctl daemon-reload, systemctl restart kubelet)');
     } else if (outcome.kind === 'restarted') {
