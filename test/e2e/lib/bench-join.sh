@@ -7,6 +7,8 @@
 #   join-exit    t=0 -> join exits 0
 #   node-ready   t=0 -> the worker's Node Ready (polled every 0.25 s in the control plane by
 #                lib/ready-poller.sh NODE at nice 19, started before the join)
+# and, per run, timeline.txt: the worker's kubelet, sandboxes and containers, the Node, its CSRs
+# and the pods bound to it (created, scheduled, Ready), in seconds since t=0 (lib/timeline.sh).
 BENCH_NET=${BENCH_NET:-mkl-bench}
 read -r -a BJ_NODES <<< "${BENCH_JOIN_NODES:-bench-cp bench-w}"
 BJ_CP=${BJ_NODES[0]}; BJ_W=${BJ_NODES[1]}
