@@ -113,3 +113,18 @@ test('dropPrefetched: keys not yet started are dropped, running and taken ones k
   g.finish[2]!();
   await again;
 });
+
+test('a raised concurrency starts waiting keys at once (init raises it once the kubelet is started)', async () => {
+  const g = manualGenerator();
+  const pool = new KeyPool(1, g.generate);
+  pool.prefetch(['ca', 'apiserver', 'sa', 'etcd-ca'], 'RSA-2048');
+  assert.equal(g.started.length, 1, 'one at a time');
+  pool.setConcurrency(3);
+  assert.equal(g.started.length, 3, 'two more start at once');
+  g.finish[0]!();
+  await tick();
+  assert.equal(g.started.length, 4, 'and a finished one makes room at the new width');
+  for (let i = 1; i < 4; i++) g.finish[i]!();
+  for (const id of ['ca', 'apiserver', 'sa', 'etcd-ca']) await pool.take(id, 'RSA-2048');
+  assert.equal(g.maxRunning(), 3);
+});

@@ -21,9 +21,11 @@ export async function finishTlsBootstrap(ctx: Pick<JoinContext, 'host' | 'paths'
     await waitForTlsBootstrap({ host, cfg: c.cfg, paths, say: (m) => report.info(m) });
     report.result('file', `the kubelet wrote ${paths.kubeconfig('kubelet')}: its client certificate was signed by the cluster (TLS bootstrap done)`);
     ctx.state.set('bootstrapped', true);
-    const client = await nodeClient(ctx, c);
-    await annotateCriSocket(ctx, c, client);
-    if (ctx.wholeJoin) await podNetworkConfigAhead(ctx, c, client);
+    // the node's client, made only when something below uses it
+    let client: Promise<KubeClient> | undefined;
+    const node = () => (client ??= nodeClient(ctx, c));
+    await annotateCriSocket(ctx, c, node);
+    if (ctx.wholeJoin) await podNetworkConfigAhead(ctx, c, node);
   } finally {
     await host.remove(bootstrapConf);
     report.result('file', `removed ${bootstrapConf} (the bootstrap token is no longer needed on this node)`);
@@ -37,7 +39,7 @@ async function nodeClient(ctx: Pick<JoinContext, 'host' | 'paths'>, c: JoinClust
   return httpKubeClient({ kubeconfig: (await ctx.host.readText(file))!, kubeconfigPath: file, callTimeoutMs: c.cfg.timeouts.kubernetesAPICallMs, readFile: (p) => ctx.host.readFile(p) });
 }
 
-async function annotateCriSocket(ctx: Pick<JoinContext, 'report'>, c: JoinCluster, client: KubeClient): Promise<void> {
+async function annotateCriSocket(ctx: Pick<JoinContext, 'report'>, c: JoinCluster, node: () => Promise<KubeClient>): Promise<void> {
   const { writesCriSocketAnnotation } = await import('../../config/versions.js');
   if (!writesCriSocketAnnotation(c.cfg.kubernetesVersion, c.cfg.featureGates)) return;
   const [{ patchNode }, { CRI_SOCKET_ANNOTATION }, { kubeletNodeName }] = await Promise.all([
@@ -47,7 +49,7 @@ async function annotateCriSocket(ctx: Pick<JoinContext, 'report'>, c: JoinCluste
   ]);
   const name = kubeletNodeName(c.cfg);
   const socket = c.cfg.nodeRegistration.criSocket;
-  const done = await patchNode(client, name, c.cfg.timeouts.kubernetesAPICallMs, (n) => (n.metadata.annotations?.[CRI_SOCKET_ANNOTATION] === socket ? undefined : { metadata: { resourceVersion: n.metadata.resourceVersion, annotations: { [CRI_SOCKET_ANNOTATION]: socket } } }));
+  const done = await patchNode(await node(), name, c.cfg.timeouts.kubernetesAPICallMs, (n) => (n.metadata.annotations?.[CRI_SOCKET_ANNOTATION] === socket ? undefined : { metadata: { resourceVersion: n.metadata.resourceVersion, annotations: { [CRI_SOCKET_ANNOTATION]: socket } } }));
   ctx.report.result('object', `Node ${name} annotation ${CRI_SOCKET_ANNOTATION}=${socket} ${done === 'patched' ? 'set' : 'unchanged'}`);
 }
 
@@ -59,12 +61,12 @@ export const CNI_AHEAD_DEADLINE_MS = 3000;
  * on this node would copy, written ahead of it (src/addons/cni-ahead.ts; docs/differences.md).
  * Nothing when the node has a CNI config already; never fails the join.
  */
-async function podNetworkConfigAhead(ctx: Pick<JoinContext, 'host' | 'paths' | 'report'>, c: JoinCluster, client: KubeClient): Promise<void> {
+async function podNetworkConfigAhead(ctx: Pick<JoinContext, 'host' | 'paths' | 'report'>, c: JoinCluster, node: () => Promise<KubeClient>): Promise<void> {
   const dir = ctx.paths.cniConfDir;
   if ((await ctx.host.listDir(dir).catch(() => [] as string[])).some((f) => /\.(conf|conflist|json)$/.test(f))) return;
   const [{ cniConfigFromNodePods, writeCniConfigAhead }, { kubeletNodeName }] = await Promise.all([import('../../addons/cni-ahead.js'), import('../../kubelet/flags-env.js')]);
   try {
-    const conf = await cniConfigFromNodePods(client, kubeletNodeName(c.cfg), { deadlineMs: CNI_AHEAD_DEADLINE_MS });
+    const conf = await cniConfigFromNodePods(await node(), kubeletNodeName(c.cfg), { deadlineMs: CNI_AHEAD_DEADLINE_MS });
     if (!conf) {
       ctx.report.info(`[pod-network] no pod network agent with an install-cni copy on this node within ${CNI_AHEAD_DEADLINE_MS / 1000}s: the node turns Ready once its network agent writes the CNI config`);
       return;
