@@ -47,7 +47,11 @@ export function installCniCopy(pod: PodSpecLike | undefined): { configMap: strin
   const configMap = pod?.volumes?.find((v) => v.name === from?.name)?.configMap?.name;
   const hostDir = pod?.volumes?.find((v) => v.name === to?.name)?.hostPath?.path;
   if (!from || !to || !configMap || !hostDir) return undefined;
-  return { configMap, key: src.slice(under(from).length), path: `${hostDir.replace(/\/$/, '')}/${dst.slice(under(to).length)}` };
+  // the file lands directly in the host directory: a name with a slash or "..", which could
+  // leave it when we (not the container's mount) write it, is not taken
+  const name = dst.slice(under(to).length);
+  if (name === '' || name.includes('/') || name === '..' || name === '.') return undefined;
+  return { configMap, key: src.slice(under(from).length), path: `${hostDir.replace(/\/$/, '')}/${name}` };
 }
 
 /**

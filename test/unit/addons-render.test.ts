@@ -74,6 +74,9 @@ test('install-cni copies: only `cp [-f] SRC DST` from a ConfigMap mount into a h
   assert.equal(variant((c) => { c.command = ['sh', '-c', 'cp -f /etc/kube-flannel/cni-conf.json /etc/cni/net.d/10-flannel.conflist']; c.args = []; }), undefined);
   assert.equal(variant((c) => c.args.push('/etc/cni/net.d/other')), undefined);
   assert.equal(variant((c) => (c.args[1] = '/tmp/cni-conf.json')), undefined);
+  // a target name that could leave the host directory when written outside the container
+  assert.equal(variant((c) => (c.args[2] = '/etc/cni/net.d/../../../etc/cron.d/x')), undefined);
+  assert.equal(variant((c) => (c.args[2] = '/etc/cni/net.d/sub/10-flannel.conflist')), undefined);
   assert.equal(variant((_c, s2) => (s2.volumes = s2.volumes.filter((v: { hostPath?: unknown; name: string }) => v.name !== 'cni'))), undefined);
   assert.equal(variant((_c, s2) => (s2.initContainers = s2.initContainers.filter((c: { name: string }) => c.name !== 'install-cni'))), undefined);
   // the whole copy in `command`, none in args: the same

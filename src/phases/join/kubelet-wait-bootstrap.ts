@@ -67,6 +67,11 @@ async function podNetworkConfigAhead(ctx: Pick<JoinContext, 'host' | 'paths' | '
   const [{ cniConfigFromNodePods, writeCniConfigAhead }, { kubeletNodeName }] = await Promise.all([import('../../addons/cni-ahead.js'), import('../../kubelet/flags-env.js')]);
   try {
     const conf = await cniConfigFromNodePods(await node(), kubeletNodeName(c.cfg), { deadlineMs: CNI_AHEAD_DEADLINE_MS });
+    // only into this node's CNI config directory, whatever hostPath the cluster's pod names
+    if (conf && conf.path.slice(0, conf.path.lastIndexOf('/')) !== dir.replace(/\/$/, '')) {
+      ctx.report.info(`[pod-network] ${conf.agent} copies its CNI config to ${conf.path}, outside ${dir}: not written ahead; its agent writes it`);
+      return;
+    }
     if (!conf) {
       ctx.report.info(`[pod-network] no pod network agent with an install-cni copy on this node within ${CNI_AHEAD_DEADLINE_MS / 1000}s: the node turns Ready once its network agent writes the CNI config`);
       return;
