@@ -55,9 +55,9 @@ await build({
   // import() as a default export only (named exports came back undefined)
   mainFields: ['module', 'main'],
   chunkNames: 'chunk-[hash]',
-  // left as packages: large, touch sockets and processes, and load only on paths where they
-  // are a small part of the time (systemd, crictl)
-  external: ['execa'],
+  // execa is bundled too (its own chunk, loaded on the first command run): as a package it
+  // took 120-150 ms to resolve and load its ~60 files, on a whole init's critical path (the
+  // first `kubelet --version` waits for it); as a chunk ~50 ms (docs/fast-init.md, session 9)
   // bundled CommonJS (commander) calls require() for node: builtins
   banner: { js: "import { createRequire as __mkCreateRequire } from 'node:module'; const require = __mkCreateRequire(import.meta.url);" },
   minifyWhitespace: true,
