@@ -31,6 +31,13 @@ export async function runtimeAnswers(host: Host, socket: string): Promise<{ ok: 
   return { ok: r.exitCode === 0, detail: (r.exitCode === 0 ? r.stdout : r.stderr).trim() };
 }
 
+/** Are all of IMAGES in the runtime's image store? One crictl call; false when any is not, or the runtime does not answer (imagePresent then says which and why). */
+export async function imagesAllPresent(host: Host, socket: string, images: readonly string[]): Promise<boolean> {
+  if (images.length === 0) return true;
+  const r = await crictl(host, socket, ['inspecti', '-q', ...images]);
+  return r.exitCode === 0;
+}
+
 /** Is IMAGE in the runtime's image store? "absent" only when the runtime says so; any other failure is "error". */
 export async function imagePresent(host: Host, socket: string, image: string): Promise<{ state: 'present' | 'absent' | 'error'; detail: string }> {
   const r = await crictl(host, socket, ['inspecti', '-q', image]);

@@ -61,6 +61,12 @@ export interface PreflightCheck {
   afterOthers?: boolean;
   /** said before an afterOthers check starts (it may take a while) */
   announce?: (env: PreflightEnv) => string;
+  /**
+   * an afterOthers check's cheap first look, started beside the other checks (with no node
+   * answers): findings it gives are the check's result once the others passed, and run is not
+   * called; undefined means run decides (ImagePull: all images there in one crictl call)
+   */
+  lookAhead?: (env: PreflightEnv) => Promise<Finding[] | undefined>;
   /** [] = passed */
   run: (env: PreflightEnv) => Promise<Finding[]>;
 }
@@ -354,6 +360,12 @@ const imagePullCheck: PreflightCheck = {
     return `pulling the ${n} control-plane images (imagePullPolicy ${e.cfg.nodeRegistration.imagePullPolicy}, ${e.cfg.nodeRegistration.imagePullSerial ? 'one after another' : 'all at once'}); this may take a minute or two, depending on the speed of the connection`;
   },
   fix: (e) => getImagesHint(e.cfg),
+  // every image there (the usual case): one crictl call answers, beside the other checks,
+  // instead of one per image after them (7 crictl processes: ~0.3 s on a 2-core node)
+  lookAhead: async (e) => {
+    if (e.host.dryRun || IMAGE_ACTION[e.cfg.nodeRegistration.imagePullPolicy] === 'pull' || !(await e.host.which('crictl'))) return undefined;
+    return (await cri.imagesAllPresent(e.host, e.cfg.nodeRegistration.criSocket, controlPlaneImages(e.cfg))) ? ok : undefined;
+  },
   run: async (e) => {
     if (e.host.dryRun) return ok;
     const socket = e.cfg.nodeRegistration.criSocket;

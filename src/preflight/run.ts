@@ -8,7 +8,7 @@ import type { Host } from '../host/host.js';
 import type { Paths } from '../host/paths.js';
 import * as systemd from '../host/systemd.js';
 import { decideForNode, observeNode } from '../kubelet/node-decisions.js';
-import { initChecks, type PreflightCheck, type PreflightEnv, type Severity } from './checks.js';
+import { initChecks, type Finding, type PreflightCheck, type PreflightEnv, type Severity } from './checks.js';
 import { fixes } from './fixes.js';
 import { isIgnored } from './ignore.js';
 import type { MachineProbe } from './probe.js';
@@ -105,6 +105,9 @@ export async function runInitPreflight(opts: {
   const table = opts.checks ?? initChecks(cfg);
   const checks = table.filter((c) => !c.afterOthers);
   const early = envWithoutNode(host, cfg, opts.paths, opts.machine, await earlier);
+  // the afterOthers checks' first looks start now, beside the others (a failed look is no answer)
+  const ahead = new Map<PreflightCheck, Promise<Finding[] | undefined>>();
+  for (const c of table.filter((x) => x.afterOthers && x.lookAhead)) ahead.set(c, c.lookAhead!(early).catch(() => undefined));
   const byCheck = new Map<PreflightCheck, CheckResult[]>();
   await Promise.all(
     checks.map(async (c) => {
@@ -132,7 +135,8 @@ export async function runInitPreflight(opts: {
         const r = await systemd.restart(host, 'containerd');
         fixed.push(r.ok ? 'restarted containerd (systemctl restart containerd)' : `restart containerd yourself (systemctl restart containerd): ${r.output}`);
       }
-      // the fixes changed what the checks look at: look again
+      // the fixes changed what the checks look at: look again (the looks ahead too)
+      ahead.clear();
       env = await preflightEnv(host, cfg, opts.paths, opts.machine, ignored, opts.checks ? Promise.resolve(NO_EARLIER_INIT) : undefined);
       results = [...root, ...(await runChecks(checks, env, ignored))];
     }
@@ -141,7 +145,8 @@ export async function runInitPreflight(opts: {
   for (const c of table.filter((x) => x.afterOthers)) {
     if (results.some((r) => r.severity === 'error')) break;
     if (c.announce) opts.say?.(c.announce(env));
-    results = [...results, ...(await runOne(c, env, ignored))];
+    const seen = await ahead.get(c);
+    results = [...results, ...(await runOne(seen ? { ...c, run: async () => seen } : c, env, ignored))];
   }
   return { results, fixed };
 }

@@ -12,7 +12,7 @@ import { testConfig } from '../helpers/test-config.js';
 import { nodePaths } from '../../src/host/paths.js';
 import type { RealHost } from '../../src/host/real-host.js';
 import type { InitConfig } from '../../src/config/types.js';
-import { initChecks } from '../../src/preflight/checks.js';
+import { initChecks, type Finding, type PreflightCheck } from '../../src/preflight/checks.js';
 import { preflightEnv, preflightFailure, runChecks, runInitPreflight, type CheckResult } from '../../src/preflight/run.js';
 import { realMachineProbe } from '../../src/preflight/probe.js';
 import { ignoreSet } from '../../src/preflight/ignore.js';
@@ -237,4 +237,71 @@ test('ImagePull does not run when another check failed (kubeadm pulls nothing fo
   assert.ok(out.results.some((r) => r.name === 'NumCPU' && r.severity === 'error'));
   assert.deepEqual(only(out.results, 'ImagePull'), []);
   assert.deepEqual(said, []);
+});
+
+// ---- an afterOthers check's look ahead (ImagePull: all images there in one crictl call)
+
+/** a table of one ordinary check (passing or failing) and one afterOthers check that records what ran */
+function lookAheadTable(other: 'pass' | 'fail', ahead: () => Promise<Finding[] | undefined>) {
+  const events: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const checks: PreflightCheck[] = [
+    {
+      name: 'Other',
+      ignorable: true,
+      fix: () => 'fix other',
+      // finishes only once the look ahead has started: the look runs beside the others
+      run: async () => {
+        await released;
+        events.push('other done');
+        return other === 'pass' ? [] : [{ severity: 'error', message: 'other failed' }];
+      },
+    },
+    {
+      name: 'Last',
+      ignorable: true,
+      afterOthers: true,
+      fix: () => 'fix last',
+      lookAhead: async () => {
+        events.push('look ahead');
+        release();
+        return ahead();
+      },
+      run: async () => {
+        events.push('run');
+        return [{ severity: 'warning', message: 'from run' }];
+      },
+    },
+  ];
+  return { checks, events };
+}
+
+const preflightWith = (t: TestContext, checks: PreflightCheck[]) => {
+  const host = tmpHost(t);
+  return runInitPreflight({ host, cfg: testConfig(), paths, machine: machine(), ignored: ignoreSet([]), fix: false, checks });
+};
+
+test('an afterOthers check\'s look ahead starts beside the others, and its findings stand for the check (run is not called)', async (t) => {
+  const { checks, events } = lookAheadTable('pass', async () => [{ severity: 'error', message: 'seen ahead' }]);
+  const out = await preflightWith(t, checks);
+  assert.deepEqual(events, ['look ahead', 'other done']);
+  assert.deepEqual(only(out.results, 'Last'), ['error: seen ahead']);
+});
+
+test('a look ahead with no answer (undefined, or failing) leaves the check to run', async (t) => {
+  for (const ahead of [async () => undefined, async () => Promise.reject(new Error('crictl fell over'))]) {
+    const { checks, events } = lookAheadTable('pass', ahead);
+    const out = await preflightWith(t, checks);
+    assert.deepEqual(events, ['look ahead', 'other done', 'run']);
+    assert.deepEqual(only(out.results, 'Last'), ['warning: from run']);
+  }
+});
+
+test('when another check fails, a look ahead\'s answer is not reported (kubeadm: the last check only on a node that passed the rest)', async (t) => {
+  const { checks, events } = lookAheadTable('fail', async () => [{ severity: 'error', message: 'seen ahead' }]);
+  const out = await preflightWith(t, checks);
+  assert.deepEqual(events, ['look ahead', 'other done']);
+  assert.deepEqual(only(out.results, 'Last'), []);
+  assert.deepEqual(only(out.results, 'Other'), ['error: other failed']);
 });
