@@ -9,7 +9,7 @@ import { nodePaths } from '../host/paths.js';
 import type { Io } from '../io.js';
 import type { KubeClient } from '../kube/client.js';
 import type { InitContext } from '../phases/context.js';
-import { initPhases, initSchedule } from '../phases/init/index.js';
+import { initKeyOrder, initPhases, initSchedule } from '../phases/init/index.js';
 import { reporterFor } from '../report/for-io.js';
 import { runPhases, runScheduled, selectPhases, PhaseFailedError } from '../workflow/runner.js';
 import { printDryRunActions } from '../report/dry-run.js';
@@ -49,7 +49,7 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
     if (ctx.wholeInit) ctx.runsPhase = runs;
     if (ctx.wholeInit && runs('wait-control-plane')) {
       const { Gate } = await import('../workflow/gate.js');
-      ctx.gates = { apiServer: new Gate('the API server to answer'), kubeletConf: new Gate('kubelet.conf to be written') };
+      ctx.gates = { apiServer: new Gate('the API server to answer'), kubeletConf: new Gate('kubelet.conf to be written'), staticPods: new Gate('the kubelet to start the static pods') };
     }
     // a whole init starts every key its certs and kubeconfig phases will need now, so they are
     // made on the thread pool while preflight waits on the node (src/pki/start-keys.ts)
@@ -59,8 +59,11 @@ export async function runInit(io: Io, target: string | undefined, flags: FlagVal
       // with the kubelet started early (gates), keys leave one core to the critical path:
       // preflight, the CA and kubelet.conf, the kubelet's own start (on 2 cores, keys on both
       // starved them; giving the core back once kubelet.conf was written slowed the kubelet's
-      // start instead: docs/fast-init.md, session 5)
-      void startKeyGeneration({ cfg, paths, host, state: ctx.state }, { certs: runs('certs'), kubeconfig: runs('kubeconfig') }, { concurrency: keyConcurrency(io.env, undefined, ctx.gates ? 1 : 0) });
+      // start instead: docs/fast-init.md, session 5); they are made in the order the schedule
+      // takes them, and the ones taken after the last manifest wait for the static pods' start
+      const { order, afterManifests } = initKeyOrder();
+      const later = ctx.gates && runs('kubelet-start') ? { ids: afterManifests, until: ctx.gates.staticPods.opened } : undefined;
+      void startKeyGeneration({ cfg, paths, host, state: ctx.state }, { certs: runs('certs'), kubeconfig: runs('kubeconfig') }, { concurrency: keyConcurrency(io.env, undefined, ctx.gates ? 1 : 0), order, later });
     }
     try {
       // one phase (or --dry-run) runs in kubeadm's order; a whole init by the overlapping schedule

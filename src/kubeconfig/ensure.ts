@@ -141,9 +141,14 @@ export async function prefetchKubeconfigKeys(
   specs: readonly KubeconfigSpec[],
   caComing = false,
 ): Promise<void> {
+  const ids = await kubeconfigKeyIds(deps, specs, caComing);
+  if (ids.length) deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
+}
+
+/** The client keys the kubeconfig phase will make for these specs: files not on disk, signed by a CA whose key is there (or, caComing, made first). */
+export async function kubeconfigKeyIds(deps: Pick<KubeconfigDeps, 'paths' | 'host'>, specs: readonly KubeconfigSpec[], caComing = false): Promise<string[]> {
   const exists = (p: string) => deps.host.exists(p);
   const [caKey, caCrt, ...confs] = await Promise.all([exists(deps.paths.pki('ca.key')), exists(deps.paths.pki('ca.crt')), ...specs.map((s) => exists(deps.paths.kubeconfig(s.name)))]);
-  if (!caKey && !(caComing && !caCrt)) return;
-  const ids = specs.filter((_, i) => !confs[i]).map(keyId);
-  if (ids.length) deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
+  if (!caKey && !(caComing && !caCrt)) return [];
+  return specs.filter((_, i) => !confs[i]).map(keyId);
 }

@@ -94,8 +94,8 @@ export async function reloadUnits(host: Host): Promise<{ ok: boolean; output: st
 
 /**
  * systemctl daemon-reload + restart kubelet, as kubeadm's TryStartKubelet. `reloaded` is a
- * daemon-reload already done once the kubelet's files were written (a whole init does it while
- * it waits for kubelet.conf: on a real systemd it takes a few hundred milliseconds).
+ * daemon-reload started earlier (a whole init starts it with kubelet-start, beside the stop, the
+ * writes and the wait for kubelet.conf: on a real systemd it takes a few hundred milliseconds).
  */
 export async function restartKubelet(host: Host, paths: Paths, reloaded?: Promise<{ ok: boolean; output: string } | undefined>): Promise<KubeletServiceOutcome> {
   const how = manualKubeletCommand(paths);

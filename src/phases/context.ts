@@ -15,6 +15,11 @@ export interface InitGates {
   apiServer: Gate;
   /** kubelet.conf is written (kubeconfig/kubelet): kubelet-start can start the kubelet on it */
   kubeletConf: Gate;
+  /**
+   * the kubelet has started the static pods' containers, or kubelet-start stopped looking (its
+   * cap, a kubelet it did not start): the keys first used after the API server answers start then
+   */
+  staticPods: Gate;
 }
 
 export interface InitContext {

@@ -37,6 +37,10 @@ export class KeyPool {
   /** asked for, not started: in the order they will be needed */
   private readonly queue: Job[] = [];
   private running = 0;
+  /** asked for by take(): a key held back (prefetch's `after`) goes before the prefetched ones once it may start */
+  private readonly wanted = new Set<string>();
+  /** dropPrefetched() was called: held-back keys nobody took are not started either */
+  private dropped = false;
 
   constructor(
     private concurrency: number = keyConcurrency(),
@@ -49,12 +53,26 @@ export class KeyPool {
     this.pump();
   }
 
-  /** start generating a key for each id not already started, in this order */
-  prefetch(ids: readonly string[], alg: EncryptionAlgorithm): void {
+  /** keys prefetched and not yet taken: certificates will be made in this run */
+  get hasPrefetched(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /**
+   * start generating a key for each id not already started, in this order; with `after`, not
+   * before it resolves, even when taken meanwhile (a key needed only later must not take a core
+   * from what comes first); when it rejects, so do those keys
+   */
+  prefetch(ids: readonly string[], alg: EncryptionAlgorithm, after?: Promise<unknown>): void {
     for (const id of ids) {
       const k = this.slot(id, alg);
       if (this.pending.has(k)) continue;
-      const p = this.enqueue(k, alg);
+      const p = after
+        ? after.then(() => {
+            if (this.dropped && !this.wanted.has(k)) throw new Error('internal: key generation was stopped');
+            return this.enqueue(k, alg, this.wanted.has(k));
+          })
+        : this.enqueue(k, alg);
       p.catch(() => {}); // surfaced by take(); an unused failed prefetch must not crash the process
       this.pending.set(k, p);
     }
@@ -63,6 +81,7 @@ export class KeyPool {
   /** the key made ahead for this id, or a new one; each is handed out once, and one not yet started is made next */
   take(id: string, alg: EncryptionAlgorithm): Promise<KeyPair> {
     const k = this.slot(id, alg);
+    this.wanted.add(k);
     const p = this.pending.get(k);
     this.pending.delete(k);
     if (!p) return this.enqueue(k, alg, true);
@@ -76,6 +95,7 @@ export class KeyPool {
    * for keys it will never use); keys already being made finish, and taken ones are kept.
    */
   dropPrefetched(): void {
+    this.dropped = true;
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const job = this.queue[i]!;
       if (job.taken) continue;

@@ -7,6 +7,12 @@ import { certSpec, certsFor, SA_KEY } from './cert-specs.js';
 import type { PkiDeps } from './ensure.js';
 
 export async function prefetchCertKeys(deps: Pick<PkiDeps, 'cfg' | 'paths' | 'host' | 'keys'>): Promise<void> {
+  const ids = await certKeyIds(deps);
+  if (ids.length > 0) deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
+}
+
+/** The keys the certs phase will make (every cert with neither file on disk, and sa), in its sub-phases' order. */
+export async function certKeyIds(deps: Pick<PkiDeps, 'cfg' | 'paths' | 'host'>): Promise<string[]> {
   const specs = certsFor(deps.cfg);
   const files = (name: string) => certFiles(deps.paths, certSpec(name).baseName);
   const paths = [
@@ -29,6 +35,5 @@ export async function prefetchCertKeys(deps: Pick<PkiDeps, 'cfg' | 'paths' | 'ho
   }
   const saMissing = !exists(deps.paths.pki(SA_KEY.privateKey)) && !exists(deps.paths.pki(SA_KEY.publicKey));
   if (saMissing && !keylessCa('ca')) ids.push(SA_KEY.name);
-  if (ids.length === 0) return;
-  deps.keys.prefetch(ids, deps.cfg.encryptionAlgorithm);
+  return ids;
 }

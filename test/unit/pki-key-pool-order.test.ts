@@ -128,3 +128,45 @@ test('a raised concurrency starts waiting keys at once (init raises it once the 
   for (const id of ['ca', 'apiserver', 'sa', 'etcd-ca']) await pool.take(id, 'RSA-2048');
   assert.equal(g.maxRunning(), 3);
 });
+
+test('keys prefetched with `after` start only once it resolves, taken or not, and then before the other waiting keys when taken', async () => {
+  const g = manualGenerator();
+  const pool = new KeyPool(1, g.generate);
+  let release!: () => void;
+  const until = new Promise<void>((r) => (release = r));
+  pool.prefetch(['a', 'b', 'c'], 'ECDSA-P256'); // job 0 makes a
+  pool.prefetch(['admin', 'super-admin'], 'ECDSA-P256', until);
+  let adminMade = false;
+  const admin = pool.take('admin', 'ECDSA-P256').then(() => (adminMade = true));
+  for (let i = 0; i < 3; i++) {
+    g.finish[i]?.();
+    await tick();
+  }
+  assert.equal(g.started.length, 3, 'a, b and c made; admin waits though taken, super-admin too');
+  assert.equal(adminMade, false);
+  pool.prefetch(['z'], 'ECDSA-P256'); // job 3: z starts at once (nothing runs)
+  release();
+  await tick();
+  g.finish[3]!(); // z done: admin (taken) goes before super-admin
+  await tick();
+  g.finish[4]!();
+  await admin;
+  assert.equal(adminMade, true);
+  await tick();
+  assert.equal(g.started.length, 6, 'super-admin made after admin');
+});
+
+test('a held key nobody took is not made when the run stops (dropPrefetched), and fails if its `after` fails', async () => {
+  const g = manualGenerator();
+  const pool = new KeyPool(1, g.generate);
+  let release!: () => void;
+  pool.prefetch(['admin'], 'ECDSA-P256', new Promise<void>((r) => (release = r)));
+  pool.dropPrefetched();
+  release();
+  await tick();
+  await tick();
+  assert.equal(g.started.length, 0);
+  const failed = new KeyPool(1, g.generate);
+  failed.prefetch(['admin'], 'ECDSA-P256', Promise.reject(new Error('gate failed')));
+  await assert.rejects(failed.take('admin', 'ECDSA-P256'), /gate failed/);
+});

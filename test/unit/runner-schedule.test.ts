@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import type { Phase } from '../../src/workflow/phase.js';
 import { runScheduled, scheduleProblems, selectPhases, PhaseFailedError, type Schedule } from '../../src/workflow/runner.js';
 import { MemoryReporter } from '../../src/report/memory.js';
-import { initPhases, initSchedule } from '../../src/phases/init/index.js';
+import { initKeyOrder, initPhases, initSchedule } from '../../src/phases/init/index.js';
+import { CERT_SPECS } from '../../src/pki/cert-specs.js';
+import { buildManifest } from '../../src/manifests/static-pod.js';
+import type { TemplateName } from '../../src/manifests/render.js';
+import { testConfig } from '../helpers/test-config.js';
 
 interface Toy {
   log: string[];
@@ -105,13 +109,11 @@ test("init's schedule names each of init's phases once, and keeps kubeadm's depe
   const needs: [string, string][] = [
     ['preflight', 'kubelet-start'],
     ['preflight', 'certs'],
-    ['certs', 'kubeconfig'],
-    ['certs', 'etcd'],
-    ['certs', 'control-plane/apiserver'],
-    // the controller-manager's and scheduler's manifests need their kubeconfigs; admin.conf and
-    // super-admin.conf only the API server (a later stage)
-    ['kubeconfig/controller-manager', 'control-plane'],
-    ['kubeconfig/scheduler', 'control-plane'],
+    ['certs/ca', 'kubeconfig/kubelet'],
+    ['certs/ca', 'kubeconfig/scheduler'],
+    ['certs/ca', 'kubeconfig/controller-manager'],
+    ['certs/ca', 'kubeconfig'],
+    // each manifest after the files its component reads: the test below, from the manifests
     ['kubeconfig', 'wait-control-plane'],
     ['kubelet-start', 'wait-control-plane'],
     ['control-plane', 'wait-control-plane'],
@@ -125,4 +127,45 @@ test("init's schedule names each of init's phases once, and keeps kubeadm's depe
   for (const n of ['addon', 'kubelet-finalize', 'upload-config', 'mark-control-plane', 'bootstrap-token']) {
     assert.ok(stageOf(n) === stageOf('wait-control-plane') || before('wait-control-plane', n), n);
   }
+});
+
+test("init's schedule writes each static pod's manifest after every file its component reads at start", async () => {
+  const cfg = testConfig();
+  const node = { presentCaDirs: new Set<string>(), env: {}, externalCA: false };
+  const lane = initSchedule.flat().find((l) => l.includes('certs/ca'))!;
+  const at = (entry: string) => {
+    // an entry, or the rest of its parent ("certs" takes the certs not named on their own)
+    const i = lane.indexOf(entry);
+    return i >= 0 ? i : lane.indexOf(entry.split('/')[0]!);
+  };
+  // the phase that writes each file under /etc/kubernetes
+  const writer = (file: string): string => {
+    const conf = /^\/etc\/kubernetes\/([a-z-]+)\.conf$/.exec(file);
+    if (conf) return `kubeconfig/${conf[1]}`;
+    const base = file.replace(/^\/etc\/kubernetes\/pki\//, '').replace(/\.(crt|key|pub)$/, '');
+    if (base === 'sa') return 'certs/sa';
+    const spec = CERT_SPECS.find((c) => c.baseName === base);
+    assert.ok(spec, `a certificate writes ${file}`);
+    return `certs/${spec.name}`;
+  };
+  const phaseOf: Record<TemplateName, string> = { etcd: 'etcd', 'kube-apiserver': 'control-plane/apiserver', 'kube-controller-manager': 'control-plane/controller-manager', 'kube-scheduler': 'control-plane/scheduler' };
+  let seen = 0;
+  for (const name of Object.keys(phaseOf) as TemplateName[]) {
+    const { text } = await buildManifest(name, cfg, node);
+    const files = [...new Set([...text.matchAll(/=(\/etc\/kubernetes\/[^\s"]+\.(?:crt|key|pub|conf))/g)].map((m) => m[1]!))];
+    assert.ok(files.length > 0, `${name} reads files`);
+    for (const f of files) {
+      const w = writer(f);
+      assert.ok(at(w) >= 0 && at(w) < at(phaseOf[name]), `${f} (${w}) is written before ${name}'s manifest (${phaseOf[name]})`);
+      seen++;
+    }
+  }
+  assert.ok(seen >= 20, `the files read: ${seen}`);
+});
+
+test('the keys are made in the order the schedule takes them; those after the last manifest wait', () => {
+  const { order, afterManifests } = initKeyOrder();
+  assert.deepEqual(order.slice(0, 3), ['ca', 'kubeconfig/kubelet', 'kubeconfig/scheduler']);
+  assert.deepEqual(afterManifests, ['etcd-healthcheck-client', 'kubeconfig/admin', 'kubeconfig/super-admin']);
+  assert.equal(new Set(order).size, CERT_SPECS.length + 1 + 5, 'every certificate, sa and the five kubeconfigs, once');
 });
