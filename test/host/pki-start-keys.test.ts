@@ -79,3 +79,37 @@ test('startKeyGeneration, then certs and kubeconfig of the same run: each key ma
   const v = verifyAll(n.file(`${PKI}/ca.crt`), [n.file(`${PKI}/apiserver.crt`), n.file(`${PKI}/apiserver-kubelet-client.crt`)]);
   assert.ok(v.ok, v.out);
 });
+
+test("a whole init's options: the keys in the schedule's order, the held ones only once released", async (t) => {
+  const n = newNode(t);
+  const finish: (() => void)[] = [];
+  const pair = await generateKey('ECDSA-P256');
+  const pool = new KeyPool(1, () => new Promise<KeyPair>((resolve) => finish.push(() => resolve(pair))));
+  let release!: () => void;
+  const until = new Promise<void>((r) => (release = r));
+  const paths = nodePaths({ certificatesDir: PKI, kubeconfigDir: '/etc/kubernetes' });
+  const order = ['ca', 'kubeconfig/kubelet', 'kubeconfig/scheduler', 'etcd-ca'];
+  await startKeyGeneration({ cfg: testConfig(), paths, host: n.real, state: new Map([[KEY_POOL_STATE, pool]]) }, {}, { concurrency: 1, order, later: { ids: ['kubeconfig/admin', 'kubeconfig/super-admin'], until } });
+  const turn = () => new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 3; i++) {
+    await turn();
+    finish[i]!();
+  }
+  await turn();
+  // made already: the third in the order given (without it, the third would be apiserver's)
+  let ready = false;
+  void pool.take('kubeconfig/scheduler', 'RSA-2048').then(() => (ready = true));
+  await turn();
+  assert.equal(ready, true, "scheduler.conf's key was the third made");
+  // 11 certificate keys + sa + 5 kubeconfigs = 16 keys; the 14 not held are made one at a time
+  for (let i = 3; i < 14; i++) {
+    await turn();
+    assert.equal(finish.length, i + 1, 'one at a time');
+    finish[i]!();
+  }
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(finish.length, 14, "admin's and super-admin's keys wait");
+  release();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(finish.length, 15, 'released: one at a time again');
+});
