@@ -58,8 +58,8 @@ async function startKubelet(ctx: Ctx): Promise<boolean> {
   }
   const outcome = await k.restartKubelet(host, paths, reloaded);
   if (reloaded) {
-    // the kubelet's process is started: the keys the control plane's manifests wait for (11
-    // RSA keys before kube-apiserver's) now use every core (src/commands/init.ts kept one free)
+    // the kubelet's process is started: the keys the control plane's manifests wait for (12
+    // before kube-apiserver's, 13 before the last) now use every core (src/commands/init.ts kept one free)
     const { keyPoolOf, keyConcurrency } = await import('../../pki/key-pool.js');
     keyPoolOf(ctx.state).setConcurrency(keyConcurrency());
   }
