@@ -63,8 +63,10 @@ export function joinChecks(cfg: InitConfig, o: { kubeconfigDir: string; caCertPa
     // kubeadm ≤1.29 also checks bridge-nf-call-iptables (an error); later a warning of mini-kubeadm's own (init's row)
     checks.push(take(`FileContent-${dashed('/proc/sys/net/bridge/bridge-nf-call-iptables')}`));
   }
-  // mini-kubeadm's own containerd checks, as for init
-  for (const n of ['ContainerdCRIPlugin', 'CgroupDriver', 'ContainerdOOMScoreAdj', 'SandboxImage']) if (init.has(n)) checks.push(take(n));
+  // mini-kubeadm's own containerd checks, as for init; and, when the cluster's KubeletConfiguration
+  // has protectKernelDefaults (a cluster made with --profile cis), the kernel tunables this node's
+  // kubelet would refuse to start with (init's row: --fix sets them)
+  for (const n of ['ContainerdCRIPlugin', 'CgroupDriver', 'ContainerdOOMScoreAdj', 'SandboxImage', 'KernelTunables']) if (init.has(n)) checks.push(take(n));
   return checks;
 }
 

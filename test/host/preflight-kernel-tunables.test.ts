@@ -14,6 +14,7 @@ import { nodePaths } from '../../src/host/paths.js';
 import type { RealHost } from '../../src/host/real-host.js';
 import type { InitConfig } from '../../src/config/types.js';
 import { initChecks } from '../../src/preflight/checks.js';
+import { joinChecks } from '../../src/preflight/join-checks.js';
 import { preflightEnv, preflightFailure, runChecks } from '../../src/preflight/run.js';
 import { ignoreSet } from '../../src/preflight/ignore.js';
 import { applyProfile } from '../../src/profiles/apply.js';
@@ -144,4 +145,17 @@ test('init --help and init phase preflight --help list --profile', async () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^ {2}--profile <name> +A security profile beyond kubeadm's/m, argv.join(' '));
   }
+});
+
+test("join on a cluster whose kubelet protects kernel defaults: the same check, on this node's tunables", async (t) => {
+  const host = tmpHost(t);
+  node(host, FRESH_UBUNTU_TUNABLES);
+  // the cluster's KubeletConfiguration as join reads it from kubelet-config (--profile cis sets the field)
+  const cfg = testConfig((c) => void (c.kubeletConfiguration = { protectKernelDefaults: true }));
+  const ignored = ignoreSet([]);
+  const env = await preflightEnv(host, cfg, paths, machine(), ignored);
+  const checks = joinChecks(cfg, { kubeconfigDir: '/etc/kubernetes', caCertPath: '/etc/kubernetes/pki/ca.crt', env: {} }).filter((c) => c.name === 'KernelTunables');
+  const rs = await runChecks(checks, env, ignored);
+  assert.deepEqual(rs.map((r) => `${r.severity}: ${r.message}`), [rows[2]!.want[0]]);
+  assert.equal(rs[0]!.fix, FIX);
 });

@@ -89,6 +89,14 @@ test('join\'s checks, in kubeadm\'s join order (token discovery over IPv4)', asy
   ]);
   const fileDiscovery = joinChecks(cfg, { kubeconfigDir: '/etc/kubernetes', caCertPath: '/etc/kubernetes/pki/ca.crt', env: {} }).map((c) => c.name);
   assert.ok(!fileDiscovery.includes('HTTPProxy') && !fileDiscovery.includes('FileContent--proc-sys-net-ipv4-ip_forward'), 'file discovery has no endpoint checks');
+  assert.ok(!names.includes('KernelTunables'), "no KernelTunables: the cluster's kubelet does not protect kernel defaults");
+});
+
+test("join's checks on a cluster whose KubeletConfiguration protects kernel defaults (--profile cis): KernelTunables last", async () => {
+  const cfg = await nodeConfig(CLUSTER, `${KUBELET.trimEnd()}\nprotectKernelDefaults: true\n`, join());
+  assert.equal(cfg.kubeletConfiguration?.protectKernelDefaults, true);
+  const names = joinChecks(cfg, { kubeconfigDir: '/etc/kubernetes', caCertPath: '/etc/kubernetes/pki/ca.crt', endpointHost: '10.0.0.10', env: {} }).map((c) => c.name);
+  assert.equal(names.at(-1), 'KernelTunables');
 });
 
 test('HTTPProxy: a proxy that would carry the calls to the endpoint is a warning; NO_PROXY exempts it', async () => {
