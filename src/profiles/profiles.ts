@@ -1,7 +1,7 @@
 // The security profiles of `init --profile NAME` as data (mini-kubeadm's own; kubeadm has none):
 // what each adds to the configuration, the files it writes, and the modes and owners it sets.
 
-import type { Arg, HostPathMount } from '../config/types.js';
+import type { Arg, HostPathMount, InitConfig } from '../config/types.js';
 import { ADMISSION_CONFIG, AUDIT_POLICY, encryptionConfig } from './cis-files.js';
 
 export interface ProfileFile {
@@ -84,4 +84,16 @@ export const PROFILE_NAMES = PROFILES.map((p) => p.name);
 
 export function profileNamed(name: string | undefined): Profile | undefined {
   return name === undefined ? undefined : PROFILES.find((p) => p.name === name);
+}
+
+/**
+ * The profile a cluster was made with: the one named (init's --profile), or the one whose API
+ * server volumes the configuration carries (a joining node reads the uploaded ClusterConfiguration,
+ * which has no profile field).
+ */
+export function profileOfCluster(cfg: Pick<InitConfig, 'profile' | 'apiServer'>): Profile | undefined {
+  const named = profileNamed(cfg.profile);
+  if (named) return named;
+  const volumes = cfg.apiServer.extraVolumes ?? [];
+  return PROFILES.find((p) => p.apiServerVolumes.length > 0 && p.apiServerVolumes.every((v) => volumes.some((u) => u.name === v.name && u.hostPath === v.hostPath)));
 }

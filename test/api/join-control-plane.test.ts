@@ -26,6 +26,9 @@ import { connect } from '../../src/kube/connect.js';
 import { initPhases } from '../../src/phases/init/index.js';
 import { runPhases, selectPhases } from '../../src/workflow/runner.js';
 import { MemoryReporter } from '../../src/report/memory.js';
+import { applyProfile } from '../../src/profiles/apply.js';
+import { profileNamed } from '../../src/profiles/profiles.js';
+import { writeProfileFiles } from '../../src/profiles/write.js';
 
 const TOKEN = 'abcdef.0123456789abcdef';
 const SOCK = '/var/run/containerd/containerd.sock';
@@ -46,7 +49,7 @@ const SHARED: [string, string, number][] = [
 ];
 
 /** an init node: the API server's CA, init's certs phase, then upload-config and (optionally) upload-certs */
-async function initNode(t: TestContext, api: ApiServer, controlPlaneEndpoint: string, uploadCerts: boolean): Promise<{ root: string; cfg: InitConfig }> {
+async function initNode(t: TestContext, api: ApiServer, controlPlaneEndpoint: string, uploadCerts: boolean, profile?: string): Promise<{ root: string; cfg: InitConfig }> {
   const host = tmpHost(t);
   const cfg = testConfig((c) => {
     c.localAPIEndpoint = { advertiseAddress: '127.0.0.1', bindPort: api.port };
@@ -54,6 +57,12 @@ async function initNode(t: TestContext, api: ApiServer, controlPlaneEndpoint: st
     c.bootstrapTokens[0]!.token = TOKEN;
     c.timeouts.kubernetesAPICallMs = 20_000;
   });
+  if (profile) {
+    // init --profile: its flags and volumes in the configuration (uploaded with it), its files on the node
+    cfg.profile = profile;
+    applyProfile(cfg, profileNamed(profile)!);
+    await writeProfileFiles(host, profileNamed(profile)!);
+  }
   const paths = nodePaths({ certificatesDir: cfg.certificatesDir, kubeconfigDir: '/etc/kubernetes' });
   await host.writeFile(paths.kubeconfig('admin'), readFileSync(api.clientKubeconfig('cp-admin.conf', 'kubernetes-admin', 'kubeadm:cluster-admins')), 0o600);
   await host.writeFile(paths.kubeconfig('super-admin'), readFileSync(api.clientKubeconfig('cp-super.conf', 'kubernetes-super-admin', 'system:masters')), 0o600);
@@ -168,5 +177,30 @@ test('join --control-plane: download-certs, certs and kubeconfig against a real 
   await t.test('a Secret that is gone (expired): kubeadm\'s text, nothing written', async (t2) => {
     kubectl(api.adminKubeconfig, 'delete', 'secret', 'kubeadm-certs', '-n', 'kube-system');
     await fails(t2, api, KEY, ['phase', 'control-plane-prepare', 'download-certs'], [/Secret "kubeadm-certs" was not found in the "kube-system" Namespace\. This Secret might have expired/], /mini-kubeadm init phase upload-certs --upload-certs/);
+  });
+});
+
+test("join --control-plane of a --profile cis cluster: the profile's files (the encryption key) travel in kubeadm-certs", { timeout: 300_000 }, async (t) => {
+  const api = await startApiServer(t);
+  const init = await initNode(t, api, `127.0.0.1:${api.port}`, true, 'cis');
+  signClusterInfo(api);
+  const FILES = ['audit-policy.yaml', 'admission-config.yaml', 'encryption-config.yaml'];
+
+  await t.test("download-certs writes them with the init node's bytes, mode 0600", async (t2) => {
+    const root = joinNode(t2);
+    const r = await runCli(joinArgs(api, root, KEY, 'phase', 'control-plane-prepare', 'download-certs'), { cwd: '/' });
+    assert.equal(r.code, 0, r.stderr);
+    for (const f of FILES) {
+      const mine = path.join(root, 'etc/kubernetes/cis', f);
+      assert.deepEqual(readFileSync(mine), readFileSync(path.join(init.root, 'etc/kubernetes/cis', f)), `${f}: the init node's bytes`);
+      assert.equal(statSync(mine).mode & 0o777, 0o600, `${f}: mode 0600`);
+    }
+    assert.match(readFileSync(path.join(root, 'etc/kubernetes/cis/encryption-config.yaml'), 'utf8'), /aescbc/);
+  });
+
+  await t.test('an upload without them (kubeadm\'s own, say): the files named, the fix, nothing written', async (t2) => {
+    const ops = FILES.map((f) => ({ op: 'remove', path: `/data/profile-${f}` }));
+    kubectl(api.adminKubeconfig, 'patch', 'secret', 'kubeadm-certs', '-n', 'kube-system', '--type=json', '-p', JSON.stringify(ops));
+    await fails(t2, api, KEY, ['phase', 'control-plane-prepare', 'download-certs'], [/this cluster's API servers read \/etc\/kubernetes\/cis\/audit-policy\.yaml, .*encryption-config\.yaml \(its security profile\), and Secret kube-system\/kubeadm-certs has no copy of them; nothing was written/], /upload-certs --upload-certs .*or copy the files from a control plane/);
   });
 });

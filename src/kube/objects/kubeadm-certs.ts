@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import type { InitConfig } from '../../config/types.js';
 import { UserError } from '../../errors.js';
+import { profileOfCluster } from '../../profiles/profiles.js';
 import type { KubeObject } from '../client.js';
 import { BOOTSTRAPPERS, getNamed, group, role, roleBinding } from './rbac.js';
 
@@ -52,6 +53,20 @@ export function certsToTransfer(cfg: Pick<InitConfig, 'certificatesDir' | 'etcd'
     files['etcd-ca.key'] = `${dir}/etcd/ca.key`;
   }
   return files;
+}
+
+/** a security profile's file in the Secret: mini-kubeadm's own entries, which kubeadm's download ignores */
+const PROFILE_ENTRY = 'profile-';
+
+/**
+ * The files of the cluster's security profile (`init --profile`) that every API server reads
+ * (the encryption key above all: each control plane must hold the same one): Secret key -> file
+ * and mode. None without a profile.
+ */
+export function profileFilesToTransfer(cfg: Pick<InitConfig, 'profile' | 'apiServer'>): Record<string, { file: string; mode: number }> {
+  const out: Record<string, { file: string; mode: number }> = {};
+  for (const f of profileOfCluster(cfg)?.files ?? []) out[`${PROFILE_ENTRY}${f.path.split('/').pop()!}`] = { file: f.path, mode: f.mode };
+  return out;
 }
 
 /** a missing file is uploaded empty, as kubeadm does (e.g. ca.key with an external CA) */
@@ -112,9 +127,10 @@ async function modeOf(content: Buffer): Promise<number | undefined> {
 /**
  * The shared control-plane files out of Secret kubeadm-certs (kubeadm's DownloadCerts, §4.2):
  * every value decrypted before anything is returned (a wrong key writes nothing), each expected
- * key present, empty values skipped (e.g. ca.key with an external CA), unknown data refused.
+ * key present, empty values skipped (e.g. ca.key with an external CA), unknown data refused; and
+ * the files of the cluster's security profile when the Secret carries them.
  */
-export async function downloadedCerts(secret: KubeObject | undefined, cfg: Pick<InitConfig, 'certificatesDir' | 'etcd'>, keyHex: string): Promise<DownloadedFile[]> {
+export async function downloadedCerts(secret: KubeObject | undefined, cfg: Pick<InitConfig, 'certificatesDir' | 'etcd' | 'profile' | 'apiServer'>, keyHex: string): Promise<DownloadedFile[]> {
   if (!secret) {
     throw new UserError('KUBEADM_CERTS_NOT_FOUND', 'Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `mini-kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one', UPLOAD_HINT);
   }
@@ -140,6 +156,12 @@ export async function downloadedCerts(secret: KubeObject | undefined, cfg: Pick<
     const mode = await modeOf(content);
     if (mode === undefined) throw new UserError('KUBEADM_CERTS_UNKNOWN_DATA', `unknown data found in Secret entry "${name}"`, UPLOAD_HINT);
     out.push({ file, content, mode });
+  }
+  // the profile's files, when the Secret has them (an upload by mini-kubeadm); the join checks
+  // that the node has them either way (control-plane-prepare)
+  for (const [name, { file, mode }] of Object.entries(profileFilesToTransfer(cfg))) {
+    const content = plain.get(name);
+    if (content) out.push({ file, content, mode });
   }
   return out;
 }

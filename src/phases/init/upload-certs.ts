@@ -31,6 +31,11 @@ export const uploadCertsPhase: Phase<InitContext> = {
 
     const contents: Record<string, Buffer | undefined> = {};
     for (const [name, file] of Object.entries(m.certsToTransfer(ctx.cfg))) contents[name] = await ctx.host.readFile(file);
+    // with --profile, its files too (the same encryption key on every API server); kubeadm's join ignores them
+    for (const [name, { file }] of Object.entries(m.profileFilesToTransfer(ctx.cfg))) {
+      const content = await ctx.host.readFile(file);
+      if (content) contents[name] = content;
+    }
     const secret = m.kubeadmCertsSecret(contents, key, { name: token.metadata.name, uid: owner.object.metadata.uid ?? '' });
     for (const r of await applyAll(client, [secret, ...m.kubeadmCertsRbac()])) ctx.report.result(r.kind, r.message);
     if (ctx.flags['skip-certificate-key-print'] !== true) ctx.report.print(`[upload-certs] Using certificate key:\n${keyHex}\n`);

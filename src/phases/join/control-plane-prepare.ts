@@ -15,9 +15,21 @@ const downloadCerts: Run = async (ctx) => {
     ctx.report.info('[download-certs] Skipping certs download (no --certificate-key: the shared certificates must already be in place)');
     return;
   }
-  const { downloadedCerts, KUBEADM_CERTS_REF } = await import('../../kube/objects/kubeadm-certs.js');
+  const { downloadedCerts, profileFilesToTransfer, KUBEADM_CERTS_REF } = await import('../../kube/objects/kubeadm-certs.js');
   ctx.report.info('[download-certs] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace');
   const files = await downloadedCerts(await c.client.get(KUBEADM_CERTS_REF), c.cfg, c.cfg.certificateKey);
+  // a cluster made with --profile: its API servers read the profile's files, which an upload by
+  // mini-kubeadm carries; from any other upload (kubeadm's) they must be on this node already
+  const missing: string[] = [];
+  for (const { file } of Object.values(profileFilesToTransfer(c.cfg))) if (!files.some((f) => f.file === file) && !(await ctx.host.exists(file))) missing.push(file);
+  if (missing.length > 0) {
+    const { UserError } = await import('../../errors.js');
+    throw new UserError(
+      'PROFILE_FILES_MISSING',
+      `this cluster's API servers read ${missing.join(', ')} (its security profile), and Secret kube-system/kubeadm-certs has no copy of ${missing.length === 1 ? 'it' : 'them'}; nothing was written`,
+      'on a control plane: mini-kubeadm init phase upload-certs --upload-certs (it uploads them with the certificates), then join with the key it prints; or copy the files from a control plane to this node (same paths, mode 0600)',
+    );
+  }
   ctx.report.info(`[download-certs] Saving the certificates to the folder: "${c.cfg.certificatesDir}"`);
   const path = await import('node:path');
   for (const f of files) {
