@@ -132,6 +132,8 @@ test('cluster-side phases against a real kube-apiserver', { timeout: 240_000 }, 
     const s = kubectlJson(admin, 'get', 'secret', 'kubeadm-certs', '-n', 'kube-system');
     assert.equal(decryptBytes(Buffer.from(s.data['ca.key'], 'base64'), Buffer.from(CERT_KEY, 'hex')).toString(), api.caKey);
     assert.equal(decryptBytes(Buffer.from(s.data['etcd-ca.crt'], 'base64'), Buffer.from(CERT_KEY, 'hex')).toString(), api.caCert);
+    // no profile on this node: kubeadm's entries only (a --profile node adds profile-FILE: join-control-plane.test)
+    assert.deepEqual(Object.keys(s.data).sort(), ['ca.crt', 'ca.key', 'etcd-ca.crt', 'etcd-ca.key', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'sa.key', 'sa.pub']);
     const owner = kubectlJson(admin, 'get', 'secret', s.metadata.ownerReferences[0].name, '-n', 'kube-system');
     assert.equal(owner.type, 'bootstrap.kubernetes.io/token');
     assert.equal(s.metadata.ownerReferences[0].uid, owner.metadata.uid);

@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import type { InitConfig } from '../../config/types.js';
 import { UserError } from '../../errors.js';
-import { profileOfCluster } from '../../profiles/profiles.js';
+import { PROFILES, profileOfCluster } from '../../profiles/profiles.js';
 import type { KubeObject } from '../client.js';
 import { BOOTSTRAPPERS, getNamed, group, role, roleBinding } from './rbac.js';
 
@@ -64,8 +64,17 @@ const PROFILE_ENTRY = 'profile-';
  * and mode. None without a profile.
  */
 export function profileFilesToTransfer(cfg: Pick<InitConfig, 'profile' | 'apiServer'>): Record<string, { file: string; mode: number }> {
+  return entriesOf(profileOfCluster(cfg)?.files ?? []);
+}
+
+/** every profile's files as Secret entries: an upload takes those this node has (`init phase upload-certs` is not told the profile) */
+export function anyProfileFiles(): Record<string, { file: string; mode: number }> {
+  return entriesOf(PROFILES.flatMap((p) => p.files));
+}
+
+function entriesOf(files: readonly { path: string; mode: number }[]): Record<string, { file: string; mode: number }> {
   const out: Record<string, { file: string; mode: number }> = {};
-  for (const f of profileOfCluster(cfg)?.files ?? []) out[`${PROFILE_ENTRY}${f.path.split('/').pop()!}`] = { file: f.path, mode: f.mode };
+  for (const f of files) out[`${PROFILE_ENTRY}${f.path.split('/').pop()!}`] = { file: f.path, mode: f.mode };
   return out;
 }
 

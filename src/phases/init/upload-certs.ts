@@ -31,8 +31,9 @@ export const uploadCertsPhase: Phase<InitContext> = {
 
     const contents: Record<string, Buffer | undefined> = {};
     for (const [name, file] of Object.entries(m.certsToTransfer(ctx.cfg))) contents[name] = await ctx.host.readFile(file);
-    // with --profile, its files too (the same encryption key on every API server); kubeadm's join ignores them
-    for (const [name, { file }] of Object.entries(m.profileFilesToTransfer(ctx.cfg))) {
+    // a profile's files too, those this node has (init --profile wrote them; the same encryption
+    // key must be on every API server); kubeadm's join ignores these entries
+    for (const [name, { file }] of Object.entries(m.anyProfileFiles())) {
       const content = await ctx.host.readFile(file);
       if (content) contents[name] = content;
     }
