@@ -6,6 +6,7 @@
 import type { InitConfig } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Host } from '../host/host.js';
+import { profileFilesToTransfer } from '../kube/objects/kubeadm-certs.js';
 import { initChecks, type PreflightCheck } from './checks.js';
 
 const PLEASE =
@@ -15,10 +16,11 @@ function notSatisfied(err: string, hint: string): UserError {
   return new UserError('JOIN_CONTROL_PLANE_CONDITIONS', `\nOne or more conditions for hosting a new control plane instance is not satisfied.\n\n${err}\n\n${PLEASE}`, hint);
 }
 
-/** the files every control plane must share (the etcd CA only with a local etcd) */
-export function sharedFiles(cfg: Pick<InitConfig, 'certificatesDir' | 'etcd'>): string[] {
+/** the files every control plane must share (the etcd CA only with a local etcd; a security profile's files with a profile) */
+export function sharedFiles(cfg: Pick<InitConfig, 'certificatesDir' | 'etcd' | 'profile' | 'apiServer'>): string[] {
   const d = cfg.certificatesDir;
-  return [`${d}/ca.crt`, `${d}/ca.key`, `${d}/sa.key`, `${d}/sa.pub`, `${d}/front-proxy-ca.crt`, `${d}/front-proxy-ca.key`, ...(cfg.etcd.local ? [`${d}/etcd/ca.crt`, `${d}/etcd/ca.key`] : [])];
+  const profile = Object.values(profileFilesToTransfer(cfg)).map((f) => f.file);
+  return [`${d}/ca.crt`, `${d}/ca.key`, `${d}/sa.key`, `${d}/sa.pub`, `${d}/front-proxy-ca.crt`, `${d}/front-proxy-ca.key`, ...(cfg.etcd.local ? [`${d}/etcd/ca.crt`, `${d}/etcd/ca.key`] : []), ...profile];
 }
 
 export async function checkCanHostControlPlane(cfg: InitConfig, host: Pick<Host, 'exists'>): Promise<void> {

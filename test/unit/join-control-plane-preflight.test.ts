@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpHost } from '../helpers/tmp-host.js';
 import { testConfig } from '../helpers/test-config.js';
+import { applyProfile } from '../../src/profiles/apply.js';
+import { profileNamed } from '../../src/profiles/profiles.js';
 import { carryOnFromEarlierJoin, checkCanHostControlPlane, controlPlaneJoinChecks, earlierJoinOfThisCluster, sharedFiles } from '../../src/preflight/join-control-plane.js';
 import type { PreflightCheck, PreflightEnv } from '../../src/preflight/checks.js';
 
@@ -40,6 +42,18 @@ test('without a certificate key the shared files must be there; each missing one
   await checkCanHostControlPlane(cfg, tmpHost(t));
   cfg.controlPlaneEndpoint = '';
   await assert.rejects(checkCanHostControlPlane(cfg, host), /doesn't have a stable controlPlaneEndpoint address/);
+});
+
+test('a --profile cis cluster without a certificate key: its profile files are shared files too', async (t) => {
+  const host = tmpHost(t);
+  const cfg = testConfig((c) => (c.controlPlaneEndpoint = '10.0.0.10:6443'));
+  // as a joining node reads the cluster: the profile's API server volumes in the ClusterConfiguration
+  applyProfile(cfg, profileNamed('cis')!);
+  const shared = sharedFiles(cfg);
+  assert.ok(shared.includes('/etc/kubernetes/cis/encryption-config.yaml'));
+  for (const f of shared.filter((x) => !x.startsWith('/etc/kubernetes/cis/'))) await host.writeFile(f, 'x', 0o600);
+  await assert.rejects(checkCanHostControlPlane(cfg, host), /the shared certificates and keys are missing: \/etc\/kubernetes\/cis\/audit-policy\.yaml, \/etc\/kubernetes\/cis\/admission-config\.yaml, \/etc\/kubernetes\/cis\/encryption-config\.yaml/);
+  assert.ok(!sharedFiles(testConfig()).some((f) => f.includes('/cis/')), 'no profile: kubeadm\'s list');
 });
 
 test("an earlier run of this join: this cluster's CA and this node's apiserver.crt; another cluster's CA is not", async (t) => {
