@@ -10,7 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
-export const LAB_CACHE = process.env.MK_LAB_CACHE ?? path.join(homedir(), '.cache/mini-kubeadm-lab');
+export const LAB_CACHE = process.env.LAB_CACHE ?? process.env.MK_LAB_CACHE ?? path.join(homedir(), '.cache/mini-kubeadm-lab');
 export const KUBE_APISERVER = path.join(LAB_CACHE, 'kubernetes@v1.37.2/bin/kube-apiserver');
 export const ETCD = path.join(LAB_CACHE, 'etcd@v3.7.2/bin/etcd');
 
@@ -83,7 +83,7 @@ async function waitReady(url: string, dir: string, proc: ChildProcess, log: () =
 /** extraArgs: more flags for the API server, made once its temp directory exists (pflag: a later one of the same name wins) */
 export async function startApiServer(t: TestContext, opts: { extraArgs?: (dir: string) => Promise<string[]> } = {}): Promise<ApiServer> {
   for (const bin of [KUBE_APISERVER, ETCD]) {
-    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`bash test/e2e/lib/build.sh\` to build the lab's binaries (or set MK_LAB_CACHE)`);
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`bash test/e2e/lib/build.sh\` to build the lab's binaries (or set LAB_CACHE)`);
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'mk-api-'));
   const procs: ChildProcess[] = [];
