@@ -81,3 +81,21 @@ test('the encryption configuration holds a fresh 32-byte AES key each time', () 
   assert.equal(a.length, 32);
   assert.notDeepEqual(a, b);
 });
+
+test("--profile cis: a user's enable-admission-plugins gets the profile's plugins too, unless the user disables them", async () => {
+  const enabled = async (edit: (cfg: InitConfig) => void) =>
+    (await command('kube-apiserver', withCis(edit))).filter((w) => w.startsWith('--enable-admission-plugins='));
+  assert.deepEqual(await enabled((c) => c.apiServer.extraArgs.push({ name: 'enable-admission-plugins', value: 'PodSecurity' })),
+    ['--enable-admission-plugins=PodSecurity,NodeRestriction,EventRateLimit']);
+  assert.deepEqual(await enabled((c) => c.apiServer.extraArgs.push({ name: 'enable-admission-plugins', value: 'EventRateLimit, NodeRestriction' })),
+    ['--enable-admission-plugins=EventRateLimit, NodeRestriction'], 'nothing to add: the value as the user wrote it');
+  assert.deepEqual(await enabled((c) => c.apiServer.extraArgs.push(
+    { name: 'enable-admission-plugins', value: 'NodeRestriction' }, { name: 'disable-admission-plugins', value: 'EventRateLimit' })),
+  ['--enable-admission-plugins=NodeRestriction']);
+  // a v1 fragment of kubeadm's default (mergeMethod) is the user's to shape
+  const fragment = withCis((c) => c.apiServer.extraArgs.push({ name: 'enable-admission-plugins', value: ',PodSecurity', mergeMethod: 'append' }));
+  assert.deepEqual(fragment.apiServer.extraArgs.filter((a) => a.name === 'enable-admission-plugins'), [{ name: 'enable-admission-plugins', value: ',PodSecurity', mergeMethod: 'append' }]);
+  // every other flag of the user's still replaces the profile's
+  assert.deepEqual(await command('kube-apiserver', withCis((c) => c.apiServer.extraArgs.push({ name: 'profiling', value: 'true' })))
+    .then((cmd) => cmd.filter((w) => w.startsWith('--profiling='))), ['--profiling=true']);
+});
