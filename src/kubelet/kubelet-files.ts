@@ -11,7 +11,7 @@ import { ignoreSet } from '../preflight/ignore.js';
 import { kubeadmFlagsEnv } from './flags-env.js';
 import { instanceConfigText, kubeletConfiguration, renderKubeletConfiguration } from './kubelet-config.js';
 import { decideForNode, observeNode, type NodeDecisions } from './node-decisions.js';
-import { profileNamed } from '../profiles/profiles.js';
+import { profileNamed, type Profile } from '../profiles/profiles.js';
 
 export interface WrittenKubeletFiles {
   files: string[];
@@ -43,7 +43,7 @@ export async function writeKubeletFiles(
   host: Host,
   cfg: InitConfig,
   paths: Paths,
-  opts: { hostname?: string; ignored?: ReadonlySet<string>; prepared?: PreparedKubeletFiles; registerTaints?: boolean } = {},
+  opts: { hostname?: string; ignored?: ReadonlySet<string>; prepared?: PreparedKubeletFiles; registerTaints?: boolean; profile?: Profile } = {},
 ): Promise<WrittenKubeletFiles> {
   const facts = nodeFacts(cfg.kubernetesVersion.minor);
   const { doc, warnings, decisions } = opts.prepared ?? (await prepareKubeletFiles(host, cfg, opts));
@@ -62,8 +62,8 @@ export async function writeKubeletFiles(
     await host.writeFile(paths.kubeletInstanceConfigFile, instanceConfigText(cfg.nodeRegistration.criSocket), 0o644);
     files.push(paths.kubeletInstanceConfigFile);
   }
-  // kubeadm: 0644; a profile may ask for less (CIS 4.1.9: 0600)
-  const configMode = profileNamed(cfg.profile)?.kubeletConfigMode ?? 0o644;
+  // kubeadm: 0644; a profile may ask for less (CIS 4.1.9: 0600): init's --profile, or the cluster's on a join
+  const configMode = (opts.profile ?? profileNamed(cfg.profile))?.kubeletConfigMode ?? 0o644;
   await host.writeFile(paths.kubeletConfigFile, await renderKubeletConfiguration(doc), configMode);
   files.push(paths.kubeletConfigFile);
   return { files, removed, decisions, warnings, configMode };

@@ -29,6 +29,7 @@ import { MemoryReporter } from '../../src/report/memory.js';
 import { applyProfile } from '../../src/profiles/apply.js';
 import { profileNamed } from '../../src/profiles/profiles.js';
 import { writeProfileFiles } from '../../src/profiles/write.js';
+import { RECORDS, standInTools } from '../helpers/stand-in-tools.js';
 
 const TOKEN = 'abcdef.0123456789abcdef';
 const SOCK = '/var/run/containerd/containerd.sock';
@@ -124,6 +125,19 @@ test('join --control-plane: download-certs, certs and kubeconfig against a real 
     await fails(t2, api, randomBytes(32).toString('hex'), ['phase', 'control-plane-prepare', 'download-certs'], [/error decoding secret data with provided key: cipher: message authentication failed/], /mini-kubeadm init phase upload-certs --upload-certs/);
   });
 
+  await t.test("kubelet-start of a cluster without a profile: kubeadm's 0644, the kubelet drop-in left as it is", async (t2) => {
+    const DROP_IN = '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf';
+    const root = fakeNodeRoot(t2, { hostname: 'cp-b', sockets: [SOCK], files: { [DROP_IN]: '[Service]\n' } });
+    const fake = standInTools(t2, { systemctl: RECORDS });
+    t2.after(fake.restore);
+    const r = await runCli(joinArgs(api, root, KEY, 'phase', 'kubelet-start'), { cwd: '/' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(statSync(path.join(root, 'var/lib/kubelet/config.yaml')).mode & 0o777, 0o644);
+    assert.doesNotMatch(readFileSync(path.join(root, 'var/lib/kubelet/config.yaml'), 'utf8'), /protectKernelDefaults/);
+    assert.equal(statSync(path.join(root, DROP_IN)).mode & 0o777, 0o644);
+    assert.doesNotMatch(r.stdout + r.stderr, /profile/);
+  });
+
   await t.test('the Secret, its files, this node\'s certificates and kubeconfigs', async (t2) => {
     const root = joinNode(t2);
     const r = await runCli(joinArgs(api, root, KEY, 'phase', 'control-plane-prepare', 'download-certs'), { cwd: '/' });
@@ -196,6 +210,28 @@ test("join --control-plane of a --profile cis cluster: the profile's files (the 
       assert.equal(statSync(mine).mode & 0o777, 0o600, `${f}: mode 0600`);
     }
     assert.match(readFileSync(path.join(root, 'etc/kubernetes/cis/encryption-config.yaml'), 'utf8'), /aescbc/);
+  });
+
+  await t.test("kubelet-start and etcd-join: this node's kubelet config 0600, the kubelet drop-in tightened, the etcd data directory the etcd user's", async (t2) => {
+    const DROP_IN = '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf';
+    const root = fakeNodeRoot(t2, {
+      hostname: 'cp-b',
+      sockets: [SOCK],
+      files: { [DROP_IN]: '[Service]\n', '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\netcd:x:4711:4712::/nonexistent:/usr/sbin/nologin\n', '/etc/group': 'root:x:0:\netcd:x:4712:\n' },
+    });
+    assert.equal(statSync(path.join(root, DROP_IN)).mode & 0o777, 0o644);
+    const fake = standInTools(t2, { systemctl: RECORDS });
+    t2.after(fake.restore);
+    const r = await runCli(joinArgs(api, root, KEY, 'phase', 'kubelet-start'), { cwd: '/' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(statSync(path.join(root, 'var/lib/kubelet/config.yaml')).mode & 0o777, 0o600, "the profile's mode, as on the init node");
+    assert.match(readFileSync(path.join(root, 'var/lib/kubelet/config.yaml'), 'utf8'), /protectKernelDefaults: true/);
+    assert.equal(statSync(path.join(root, DROP_IN)).mode & 0o777, 0o600);
+    assert.match(r.stdout + r.stderr, /the cluster's profile cis: \/etc\/systemd\/system\/kubelet\.service\.d\/10-kubeadm\.conf \(0600\)/);
+    assert.ok(fake.calls().includes('systemctl restart kubelet'), fake.calls().join('\n'));
+    const e = await runCli([...joinArgs(api, root, KEY, 'phase', 'etcd-join'), '--dry-run'], { cwd: '/' });
+    assert.equal(e.code, 0, e.stderr);
+    assert.match(e.stdout + e.stderr, /\/var\/lib\/etcd owned by etcd \(4711:4712\)/);
   });
 
   await t.test('an upload without them (kubeadm\'s own, say): the files named, the fix, nothing written', async (t2) => {

@@ -29,6 +29,12 @@ export async function joinStackedEtcd(ctx: JoinContext, c: JoinCluster): Promise
     await host.mkdir(local.dataDir, 0o700);
     report.result('file', `etcd data directory ${local.dataDir} (0700)`);
   }
+  const profile = (await import('../../profiles/profiles.js')).profileOfCluster(c.cfg);
+  if (profile) {
+    const owned = await (await import('../../profiles/write.js')).ownEtcdData(host, profile, local.dataDir);
+    if (owned.result) report.result('file', owned.result);
+    if (owned.warning) report.warn(owned.warning);
+  }
   const etcd = await etcdOf(ctx, c);
   if (!etcd) return report.info(`[etcd] would announce a new etcd member at ${self.peerURL} and write ${ctx.paths.manifest('etcd')} (a dry run does not reach etcd)`);
   const learner = versions.etcdJoinsAsLearner(c.cfg.kubernetesVersion, c.cfg.featureGates);

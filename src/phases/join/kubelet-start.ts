@@ -14,13 +14,14 @@ export const kubeletStartPhase: Phase<JoinContext> = {
   long: 'Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.',
   flags: [...JOIN_FLAGS, 'ignore-preflight-errors'],
   run: async (ctx) => {
-    const [c, k, { kubeletNodeName }, { readyNodeNamed }, { ignoredChecks }, versions] = await Promise.all([
+    const [c, k, { kubeletNodeName }, { readyNodeNamed }, { ignoredChecks }, versions, { profileOfCluster }] = await Promise.all([
       ctx.cluster(),
       import('../../kubelet/kubelet-files.js'),
       import('../../kubelet/flags-env.js'),
       import('../../kube/join-cluster.js'),
       import('../../preflight/ignore.js'),
       import('../../config/versions.js'),
+      import('../../profiles/profiles.js'),
     ]);
     const { host, paths, report } = ctx;
     const name = kubeletNodeName(c.cfg);
@@ -44,8 +45,15 @@ export const kubeletStartPhase: Phase<JoinContext> = {
 
     const ignored = ignoredChecks(c.cfg.nodeRegistration.ignorePreflightErrors, undefined);
     const [, prepared] = await Promise.all([k.stopKubelet(host), k.prepareKubeletFiles(host, c.cfg, { ignored })]);
-    const written = await k.writeKubeletFiles(host, c.cfg, paths, { ignored, prepared, registerTaints: !ctx.join.controlPlane });
+    // a cluster made with a security profile (recognised by its API servers' volumes): this node's
+    // kubelet files get the profile's modes, as the init node's did
+    const profile = profileOfCluster(c.cfg);
+    const written = await k.writeKubeletFiles(host, c.cfg, paths, { ignored, prepared, registerTaints: !ctx.join.controlPlane, profile });
     for (const f of written.files) report.info(`[kubelet-start] Writing ${f === paths.kubeletFlagsEnvFile ? 'kubelet environment file with flags' : 'kubelet configuration'} to file "${f}"`);
+    if (profile) {
+      report.result('file', `the cluster's profile ${profile.name}: ${paths.kubeletConfigFile} (${written.configMode.toString(8).padStart(4, '0')})`);
+      for (const f of await (await import('../../profiles/write.js')).tightenFiles(host, profile)) report.result('file', `the cluster's profile ${profile.name}: ${f}`);
+    }
     for (const w of written.warnings) report.warn(w);
     const d = written.decisions;
     if (d.cgroupDriver.reason) report.info(`kubelet cgroupDriver: ${d.cgroupDriver.value}, ${d.cgroupDriver.reason}`);
