@@ -9,18 +9,27 @@
 //   npm run bench -- --runs 11          more rounds
 //   npm run bench -- --bin OTHER/bin/mini-kubeadm   also time another build (e.g. before a change)
 //   npm run bench -- --only help        only the cases whose name matches (and node -e 0)
+//   npm run bench -- --kubeadm PATH     the reference kubeadm for its rows (default: the lab's
+//                                       build of kubeadm 1.37.2, when test:compat made it)
 //
+// `phase certs all` and `phase kubeconfig all` also run as the reference kubeadm's `init phase
+// ...` (with --kubernetes-version, so it does not look for the release on the internet), in the
+// same rounds: the figures issue 15 asks for side by side.
 // Each CLI case runs as bin/mini-kubeadm (the package) and as dist/sea/mini-kubeadm (the single
 // executable, when `npm run build` made it), each row named after what ran.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { homedir, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const args = parseArgs({ options: { runs: { type: 'string', default: '7' }, bin: { type: 'string', multiple: true, default: [] }, only: { type: 'string' } } }).values;
+const args = parseArgs({ options: { runs: { type: 'string', default: '7' }, bin: { type: 'string', multiple: true, default: [] }, only: { type: 'string' }, kubeadm: { type: 'string' } } }).values;
+const KUBEADM_VERSION = 'v1.37.2';
+const labCache = process.env.LAB_CACHE ?? path.join(homedir(), '.cache/mini-kubeadm-lab');
+const kubeadmBin = args.kubeadm ?? path.join(labCache, `kubeadm-compat@${KUBEADM_VERSION}/kubeadm`);
+if (args.kubeadm !== undefined && !existsSync(kubeadmBin)) throw new Error(`--kubeadm ${kubeadmBin}: no such file`);
 const N = Number(args.runs);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const thisBin = path.join(repo, 'bin/mini-kubeadm');
@@ -45,6 +54,8 @@ interface Case {
   target?: number;
   /** a case of the CLI (timed once per build) rather than of node itself */
   perBin: boolean;
+  /** the same work done by the reference kubeadm: its command line and untimed preparation */
+  kubeadm?: { argv: (kb: string[], dir: string) => string[]; prepare?: (kb: string[], dir: string) => void };
 }
 
 const NODE_FLAGS = ['--apiserver-advertise-address', '10.0.0.10', '--node-name', 'bench'];
@@ -78,12 +89,20 @@ const ecdsaConfig = (d: string) =>
   ].join('\n');
 
 const certsAll = (mk: string[], d: string) => [...mk, 'phase', 'certs', 'all', '--cert-dir', `${d}/pki`, ...NODE_FLAGS];
+const KUBEADM_FLAGS = [...NODE_FLAGS, '--kubernetes-version', KUBEADM_VERSION];
 
 const CASES: Case[] = [
   { name: 'node -e 0', argv: (node) => [...node, '-e', '0'], perBin: false },
   { name: 'mini-kubeadm --help', argv: (mk) => [...mk, '--help'], target: 150, perBin: true },
   { name: 'mini-kubeadm init --help', argv: (mk) => [...mk, 'init', '--help'], perBin: true },
-  { name: 'phase certs all', argv: certsAll, target: 1500, perBin: true },
+  {
+    name: 'phase certs all',
+    argv: certsAll,
+    target: 1500,
+    perBin: true,
+    // kubeadm's certs phases take no --node-name (the hostname goes into the SANs instead: the same work)
+    kubeadm: { argv: (kb, d) => [...kb, 'init', 'phase', 'certs', 'all', '--cert-dir', `${d}/pki`, '--apiserver-advertise-address', '10.0.0.10', '--kubernetes-version', KUBEADM_VERSION] },
+  },
   {
     // ECDSA-P256 keys (config file only): what is left when RSA key generation is not the cost
     name: 'phase certs all (ECDSA-P256)',
@@ -98,6 +117,10 @@ const CASES: Case[] = [
     argv: (mk, d) => [...mk, 'phase', 'kubeconfig', 'all', '--cert-dir', `${d}/pki`, '--kubeconfig-dir', d, ...NODE_FLAGS],
     target: 1000,
     perBin: true,
+    kubeadm: {
+      prepare: (kb, d) => void run([...kb, 'init', 'phase', 'certs', 'ca', '--cert-dir', `${d}/pki`, '--kubernetes-version', KUBEADM_VERSION]),
+      argv: (kb, d) => [...kb, 'init', 'phase', 'kubeconfig', 'all', '--cert-dir', `${d}/pki`, '--kubeconfig-dir', d, ...KUBEADM_FLAGS],
+    },
   },
 ];
 
@@ -105,23 +128,28 @@ interface Row {
   label: string;
   c: Case;
   mk: string[];
+  /** the reference kubeadm's row of the case */
+  kubeadm: boolean;
   times: number[];
   cpus: number[];
   failure: string;
 }
 
 const only = args.only === undefined ? undefined : new RegExp(args.only);
-const rows: Row[] = CASES.filter((c) => !only || !c.perBin || only.test(c.name)).flatMap((c) =>
-  (c.perBin ? launchers : [nodeItself]).map((l) => ({ label: `${c.name}${l.label}`, c, mk: l.cmd, times: [], cpus: [], failure: '' })),
-);
+const withKubeadm = existsSync(kubeadmBin);
+const rows: Row[] = CASES.filter((c) => !only || !c.perBin || only.test(c.name)).flatMap((c) => [
+  ...(c.perBin ? launchers : [nodeItself]).map((l) => ({ label: `${c.name}${l.label}`, c, mk: l.cmd, kubeadm: false, times: [], cpus: [], failure: '' })),
+  ...(c.kubeadm && withKubeadm ? [{ label: `${c.name} [kubeadm ${KUBEADM_VERSION}]`, c, mk: [kubeadmBin], kubeadm: true, times: [], cpus: [], failure: '' }] : []),
+]);
 
 const loadBefore = loadavg()[0]!;
 const started = performance.now();
 for (let i = 0; i < N; i++) {
   for (const row of rows) {
     const dir = mkdtempSync(path.join(scratch, 'run-'));
-    row.c.prepare?.(row.mk, dir);
-    const r = run(row.c.argv(row.mk, dir));
+    const how = row.kubeadm ? row.c.kubeadm! : row.c;
+    how.prepare?.(row.mk, dir);
+    const r = run(how.argv(row.mk, dir));
     if (!r.ok) row.failure ||= r.err;
     row.times.push(r.ms);
     row.cpus.push(r.cpu);
@@ -132,7 +160,7 @@ for (let i = 0; i < N; i++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const table = rows.map((r) => {
   const m = median(r.times);
-  const verdict = r.failure ? `FAILED: ${r.failure}` : r.c.target === undefined ? '' : m <= r.c.target ? `ok (< ${r.c.target} ms)` : `SLOW (target ${r.c.target} ms)`;
+  const verdict = r.failure ? `FAILED: ${r.failure}` : r.c.target === undefined || r.kubeadm ? '' : m <= r.c.target ? `ok (< ${r.c.target} ms)` : `SLOW (target ${r.c.target} ms)`;
   return [r.label, m.toFixed(0), Math.min(...r.times).toFixed(0), Math.max(...r.times).toFixed(0), median(r.cpus).toFixed(0), verdict];
 });
 const head = ['command', 'median ms', 'min', 'max', 'cpu ms', ''];
@@ -144,6 +172,13 @@ console.log(
 );
 console.log(line(head));
 for (const r of table) console.log(line(r));
+
+if (!withKubeadm) console.log(`(no reference kubeadm at ${kubeadmBin}: bash test/compat/build-kubeadm.sh ${KUBEADM_VERSION}, or --kubeadm PATH)`);
+for (const k of rows.filter((r) => r.kubeadm && !r.failure)) {
+  const ours = rows.find((r) => r.c === k.c && !r.kubeadm && r.mk[0] === process.execPath && r.mk[1] === thisBin)!;
+  if (ours.failure) continue;
+  console.log(`${k.c.name}: mini-kubeadm / kubeadm ${KUBEADM_VERSION} = ${(median(ours.times) / median(k.times)).toFixed(2)}x wall, ${(median(ours.cpus) / Math.max(median(k.cpus), 10)).toFixed(2)}x cpu (medians)`);
+}
 
 const nodeRow = rows.find((r) => !r.c.perBin)!;
 for (const r of rows.filter((x) => x.c.name === 'mini-kubeadm --help')) {
