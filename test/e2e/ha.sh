@@ -10,6 +10,11 @@
 # run again finishes; `reset` of a control plane leaves two healthy members. Then every node goes,
 # haproxy goes, and the host is as before.
 #   bash test/e2e/ha.sh          (npm run test:ha)
+#   E2E_PROFILE=cis bash test/e2e/ha.sh   (the cluster made with init --profile cis: every node
+#                                get an etcd user first; after the joins, stage "profile" checks
+#                                that each node has the init node's profile files, its per-node
+#                                settings, and that a Secret written through one API server reads
+#                                back through the others, which needs the same encryption key)
 # Env: LAB_NET (mkl-ha), HA_NODES ("ha-a ha-b ha-c"), HA_IP_BASE (172.31.1: nodes .10 .11 .12,
 #      the endpoint on the bridge's .1); E2E_REPO: the checkout whose build the nodes get;
 #      HA_LIB_DIR: the lab library to use (default test/e2e/lib); E2E_KEEP_NODE=1 keeps the nodes.
@@ -151,7 +156,35 @@ join_line() { # the control-plane join command init printed, as arguments
   [[ -n $tok && -n $hash && -n $key ]] || return 1
   echo "$ENDPOINT --token $tok --discovery-token-ca-cert-hash $hash --control-plane --certificate-key $key"
 }
-up_node() { LAB_NODE=$1 LAB_NODE_IP=${IP[$1]} bash "$NODE_SH" up >/dev/null && NODE=$1 node_install_tool; }
+up_node() {
+  LAB_NODE=$1 LAB_NODE_IP=${IP[$1]} bash "$NODE_SH" up >/dev/null && NODE=$1 node_install_tool || return 1
+  # the profile asks the user for an etcd system user (the etcd data directory's owner), as cis.sh does
+  [[ -z ${E2E_PROFILE:-} ]] || on "$1" sh -c 'id etcd >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin etcd'
+}
+# the profile on every node: the init node's files, byte for byte and 0600; the per-node settings;
+# the API server's flags; Secrets readable through every API server (one encryption key); an audit log
+profile_checks() {
+  local n sums f
+  sums=$(on "$A" sh -c 'cd /etc/kubernetes/cis && sha256sum *.yaml')
+  [[ -n $sums ]] || fail "the profile's files on $A"
+  for n in "$B" "$C"; do
+    check "$n has $A's profile files, byte for byte" eval '[[ "$(on "$n" sh -c "cd /etc/kubernetes/cis && sha256sum *.yaml")" == "$sums" ]]'
+  done
+  for n in "${NODES[@]}"; do
+    for f in /etc/kubernetes/cis/audit-policy.yaml /etc/kubernetes/cis/admission-config.yaml /etc/kubernetes/cis/encryption-config.yaml /var/lib/kubelet/config.yaml; do
+      check "$n: $f 0600" eval '[[ "$(on "$n" stat -c %a "$f")" == 600 ]]'
+    done
+    check "$n: /var/lib/etcd owned by etcd" eval '[[ "$(on "$n" stat -c %U:%G /var/lib/etcd)" == etcd:etcd ]]'
+    check "$n: kube-apiserver reads the encryption configuration" on "$n" grep -q -- '--encryption-provider-config=/etc/kubernetes/cis/encryption-config.yaml' /etc/kubernetes/manifests/kube-apiserver.yaml
+    await 60 "$n: the audit log is written" on "$n" test -s /var/log/kubernetes/audit/audit.log
+  done
+  kc -s "https://${IP[$A]}:6443" create secret generic ha-profile-a --from-literal=k=from-a >/dev/null || fail "a Secret written through $A's API server"
+  kc -s "https://${IP[$C]}:6443" create secret generic ha-profile-c --from-literal=k=from-c >/dev/null || fail "a Secret written through $C's API server"
+  for n in "${NODES[@]}"; do
+    check "$n's API server reads the Secret written through $A" eval '[[ "$(kc -s "https://${IP[$n]}:6443" get secret ha-profile-a -o jsonpath={.data.k} | base64 -d)" == from-a ]]'
+    check "$n's API server reads the Secret written through $C" eval '[[ "$(kc -s "https://${IP[$n]}:6443" get secret ha-profile-c -o jsonpath={.data.k} | base64 -d)" == from-c ]]'
+  done
+}
 join_cp() { # NODE OUT [EXTRA...]: join NODE as a control plane; the exit code
   local n=$1 out=$2; shift 2
   on "$n" sh -c "$(mk join) $JOIN_ARGS --ignore-preflight-errors SystemVerification $*" > "$out" 2>&1
@@ -180,7 +213,7 @@ main() {
   STAGE=init
   render_init_config | sed "s|^kubernetesVersion: .*|&\ncontrolPlaneEndpoint: $ENDPOINT|" | NODE=$A node_put_root_file init-config.yaml
   local t0; t0=$(now)
-  on "$A" sh -c "$(mk init --config /root/init-config.yaml --upload-certs)" > "$RUN/init-$A.out" 2>&1 || { tail -n 30 "$RUN/init-$A.out"; fail "init on $A exits 0"; }
+  on "$A" sh -c "$(mk init --config /root/init-config.yaml --upload-certs ${E2E_PROFILE:+--profile $E2E_PROFILE})" > "$RUN/init-$A.out" 2>&1 || { tail -n 30 "$RUN/init-$A.out"; fail "init on $A exits 0"; }
   pass "init --control-plane-endpoint $ENDPOINT --upload-certs on $A ($(since "$t0")s)"
   JOIN_ARGS=$(join_line "$RUN/init-$A.out") || fail "init prints the control-plane join command (--control-plane --certificate-key)"
   await 120 "the endpoint $ENDPOINT answers (haproxy -> $A)" api_ready_at "$ENDPOINT"
@@ -197,6 +230,7 @@ main() {
   for n in "${NODES[@]}"; do await 60 "the API server on $n answers /readyz" api_ready_at "${IP[$n]}:6443"; done
   await 300 "every node Ready" eval 'node_is "$A" True && node_is "$B" True && node_is "$C" True'
   members table
+  if [[ -n ${E2E_PROFILE:-} ]]; then STAGE=profile; profile_checks; fi
 
   STAGE=one-down
   local lb_lines; lb_lines=$(wc -l < "$RUN/haproxy.log")
