@@ -117,13 +117,19 @@ export async function containerLogs(host: Host, socket: string, id: string, tail
  * yet ("container is in starting state"): the pair is tried again, as kubeadm's reset does, with
  * growing pauses (0.25 s, 0.5 s, 1 s, 2 s, then 4 s and 8 s three times: ~30 s in all, since a
  * kube-apiserver whose etcd member just left can take that long to stop: "cannot delete running
- * task", seen in test:ha), and the last error is the one reported.
+ * task", seen in test:ha), and the last error is the one reported. A container named as a
+ * running task is removed by itself (crictl rm --force) before the next try.
  */
 export async function stopAndRemovePod(host: Host, socket: string, id: string, pausesMs: readonly number[] = [250, 500, 1000, 2000, 4000, 8000, 8000, 8000]): Promise<void> {
+  let running: string | undefined;
   for (let attempt = 0; ; attempt++) {
+    // a container whose task outlived the sandbox's stop (seen under load in test:ha: "cannot
+    // delete running task" for 30 s): removed by itself, with force (stopped first), before the next try
+    if (running !== undefined) await crictl(host, socket, ['rm', '--force', running]);
     const stop = await crictl(host, socket, ['stopp', id]);
     const rm = stop.exitCode === 0 ? await crictl(host, socket, ['rmp', id]) : undefined;
     if (rm?.exitCode === 0) return;
+    running = rm ? /cannot delete running task ([0-9a-f]{12,64})/.exec(rm.stderr)?.[1] : undefined;
     const failure = rm ? `crictl rmp ${id} failed: ${rm.stderr.trim()}` : `crictl stopp ${id} failed: ${stop.stderr.trim()}`;
     const pause = pausesMs[attempt];
     if (pause === undefined) throw new Error(attempt > 0 ? `${failure} (after ${attempt + 1} attempts)` : failure);

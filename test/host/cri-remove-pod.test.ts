@@ -38,3 +38,20 @@ test('a sandbox that never goes: the runtime\'s own error, after every try', asy
   await assert.rejects(stopAndRemovePod(tmpHost(t), 'unix:///run/containerd/containerd.sock', 'p1', [10, 10]), /crictl rmp p1 failed: .*container is in starting state.*\(after 3 attempts\)/);
   assert.equal(calls(log).length, 6);
 });
+
+test('a container whose task outlives the sandbox\'s stop: removed by itself (rm --force), then the sandbox', async (t) => {
+  const log = path.join(tmpDir(t, 'mk-crictl-'), 'calls');
+  const ctr = 'a'.repeat(64);
+  // rmp fails with containerd's "cannot delete running task" until the container itself is removed
+  standInTools(t, { crictl: `#!/bin/sh
+shift 4
+echo "$*" >> ${log}
+if [ "$1" = rmp ] && ! grep -q '^rm --force ' ${log}; then
+  echo 'failed to delete containerd container "${ctr}": cannot delete running task ${ctr}: failed precondition' >&2
+  exit 1
+fi
+exit 0
+` });
+  await stopAndRemovePod(tmpHost(t), 'unix:///run/containerd/containerd.sock', 'p1', [10, 10, 10]);
+  assert.deepEqual(calls(log), ['stopp p1', 'rmp p1', `rm --force ${ctr}`, 'stopp p1', 'rmp p1']);
+});
